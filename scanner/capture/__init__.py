@@ -1,0 +1,1 @@
+"""The capture stage: what the browser did while rendering one page."""

@@ -1,0 +1,204 @@
+"""What one page view produced, as typed records.
+
+These records are serialised as they are into ``scan.json``; the JSON Schema in
+``schemas/scan-result.schema.json`` documents every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Initiator:
+    """Why the browser made a request: the HTML parser, a script, a redirect..."""
+
+    type: str
+    url: str | None = None
+    """The document (parser) or the script (script) responsible."""
+    line: int | None = None
+    stack_urls: list[str] = field(default_factory=list)
+    """Script URLs on the call stack, innermost first, async parents included."""
+
+
+@dataclass
+class Body:
+    size: int
+    text: str | None = None
+    base64: str | None = None
+    truncated: bool = False
+
+
+@dataclass
+class ResponseRecord:
+    status: int
+    status_text: str
+    headers: list[list[str]]
+    mime_type: str | None = None
+    remote_address: str | None = None
+
+
+@dataclass
+class Timing:
+    started_ms: float
+    """Since the navigation started."""
+    ttfb_ms: float | None = None
+    duration_ms: float | None = None
+
+
+@dataclass
+class Failure:
+    error_text: str
+    reason: str
+    """timeout, csp, mixed-content, blocked, cors, dns, tls, connection, aborted or other."""
+
+
+@dataclass
+class RequestRecord:
+    id: int
+    url: str
+    method: str
+    resource_type: str
+    frame: int | None
+    navigation: bool
+    phase: str
+    """'load' until the page settled, 'unload' for what the simulated leave sent."""
+    timing: Timing
+    initiator: Initiator | None = None
+    redirected_from: int | None = None
+    headers: list[list[str]] = field(default_factory=list)
+    body: Body | None = None
+    response: ResponseRecord | None = None
+    response_body_bytes: int | None = None
+    transfer_bytes: int | None = None
+    failure: Failure | None = None
+
+
+@dataclass
+class FrameRecord:
+    id: int
+    url: str
+    parent: int | None
+    name: str
+
+
+@dataclass
+class CookieRecord:
+    name: str
+    value: str
+    domain: str
+    host_only: bool
+    path: str
+    source: str
+    """'header' (Set-Cookie response header) or 'script' (document.cookie)."""
+    set_by_url: str | None
+    """The response URL (header) or the script URL (script) that set it."""
+    set_by_request: int | None
+    frame_url: str | None
+    raw: str
+    secure: bool
+    http_only: bool
+    same_site: str | None
+    partitioned: bool
+    session: bool
+    expires: float | None
+    """Expiry as stored by the browser (seconds since the epoch), None for session."""
+    requested_lifetime_s: float | None
+    """What the site asked for (Max-Age, or Expires minus now), before browser caps."""
+    stored: bool
+    deletion: bool
+    refused_reasons: list[str] = field(default_factory=list)
+    refusal_source: str | None = None
+    """'browser' when Chromium reported the reason, 'inferred' when deduced by the scanner."""
+
+
+@dataclass
+class StorageWrite:
+    area: str
+    origin: str
+    op: str
+    key: str
+    value: str | None
+    script_url: str | None
+    frame_url: str
+
+
+@dataclass
+class CspPolicy:
+    source: str
+    """'header' or 'meta'."""
+    disposition: str
+    """'enforce' or 'report'."""
+    value: str
+
+
+@dataclass
+class CspViolation:
+    frame_url: str
+    blocked_url: str
+    violated_directive: str
+    effective_directive: str
+    disposition: str
+    policy: str
+    source_file: str | None
+    line: int | None
+    sample: str | None
+
+
+@dataclass
+class MixedContentIssue:
+    insecure_url: str
+    main_resource_url: str
+    resolution: str
+    """'blocked', 'automatically-upgraded' or 'warning' (loaded as is)."""
+    resource_type: str | None
+    request: int | None
+
+
+@dataclass
+class BrowserIssue:
+    """Any other DevTools issue the browser raised for the page (cookies, CORS...)."""
+
+    code: str
+    details: dict[str, Any]
+
+
+@dataclass
+class FormRecord:
+    action: str
+    method: str
+    fields: list[dict[str, str]]
+
+
+@dataclass
+class RedirectHop:
+    url: str
+    status: int
+    location: str | None
+
+
+@dataclass
+class PageError:
+    kind: str
+    """timeout, dns, tls, connection, http-status, renderer-crash, capture or other."""
+    message: str
+
+
+@dataclass
+class PageCapture:
+    """Everything recorded while one page was rendered (complete or not)."""
+
+    frames: list[FrameRecord] = field(default_factory=list)
+    requests: list[RequestRecord] = field(default_factory=list)
+    cookies: list[CookieRecord] = field(default_factory=list)
+    storage: list[StorageWrite] = field(default_factory=list)
+    csp_policies: list[CspPolicy] = field(default_factory=list)
+    csp_violations: list[CspViolation] = field(default_factory=list)
+    mixed_content: list[MixedContentIssue] = field(default_factory=list)
+    browser_issues: list[BrowserIssue] = field(default_factory=list)
+    forms: list[FormRecord] = field(default_factory=list)
+    meta_referrer: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    capture_errors: list[str] = field(default_factory=list)

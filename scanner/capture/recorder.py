@@ -1,0 +1,502 @@
+"""Records what the browser does while one page is rendered.
+
+A recorder is attached to a fresh Playwright page before navigation (scrapy-playwright's
+page init callback) and completed after the load (a page method), before the page is
+closed. Playwright events give the complete request list, every frame included; a
+DevTools session adds initiators, refused cookies and mixed-content decisions; a script
+installed in every frame reports cookie writes, storage writes and CSP violations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page, Request, Response
+
+from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
+from scanner.capture.devtools import (
+    MIXED_CONTENT_RESOLUTIONS,
+    DevtoolsLog,
+    DevtoolsRequest,
+    script_urls_in_stack,
+)
+from scanner.capture.failures import failure_reason
+from scanner.capture.model import (
+    Body,
+    CspPolicy,
+    CspViolation,
+    Failure,
+    FormRecord,
+    FrameRecord,
+    Initiator,
+    MixedContentIssue,
+    PageCapture,
+    RequestRecord,
+    ResponseRecord,
+    StorageWrite,
+    Timing,
+)
+
+_HOOKS_JS = resources.files("scanner.capture").joinpath("page_hooks.js").read_text("utf-8")
+_PAGE_HIDE_JS = resources.files("scanner.capture").joinpath("page_hide.js").read_text("utf-8")
+_PAGE_FACTS_JS = resources.files("scanner.capture").joinpath("page_facts.js").read_text("utf-8")
+_STEP_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class CaptureLimits:
+    max_body_bytes: int = 65536
+    max_value_chars: int = 4096
+    settle_quiet_ms: int = 300
+    settle_max_ms: int = 5000
+
+
+@dataclass
+class _Tracked:
+    request: Request
+    record: RequestRecord
+    devtools: DevtoolsRequest | None = None
+
+
+class PageRecorder:
+    """Collects one page view. ``attach`` before navigation, ``complete`` after load."""
+
+    def __init__(self, limits: CaptureLimits) -> None:
+        self.limits = limits
+        self.capture = PageCapture()
+        self._page: Page | None = None
+        self._cdp: Any = None
+        self._started = time.monotonic()
+        self._last_activity = self._started
+        self._phase = "load"
+        self._tracked: dict[Request, _Tracked] = {}
+        self._in_flight: set[Request] = set()
+        self._frames: dict[Frame, FrameRecord] = {}
+        self._frame_document_url: dict[int, str] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._devtools = DevtoolsLog()
+        self._script_cookie_writes: list[CookieWrite] = []
+        self._script_resources: dict[str, deque[list[str]]] = defaultdict(deque)
+        self._completed = False
+
+    # -- attaching -------------------------------------------------------------------
+
+    async def attach(self, page: Page, _request: object = None) -> None:
+        """Listen to everything; signature fits scrapy-playwright's page init callback."""
+        self._page = page
+        self._started = self._last_activity = time.monotonic()
+        self._frame_id(page.main_frame)
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("requestfinished", self._on_request_finished)
+        page.on("requestfailed", self._on_request_failed)
+        page.on("frameattached", self._frame_id)
+        page.on("framenavigated", self._on_frame_navigated)
+        binding = f"__scanner_{secrets.token_hex(8)}"
+        try:
+            await page.expose_binding(binding, self._on_script_report)
+            await page.add_init_script(_HOOKS_JS.replace("__BINDING_NAME__", binding))
+            await self._open_devtools(page)
+        except PlaywrightError as error:
+            self.capture.capture_errors.append(f"could not attach to the page: {error.message}")
+
+    async def _open_devtools(self, page: Page) -> None:
+        cdp = await page.context.new_cdp_session(page)
+        cdp.on("Network.requestWillBeSent", self._devtools.on_request_will_be_sent)
+        cdp.on("Network.responseReceivedExtraInfo", self._devtools.on_response_extra_info)
+        cdp.on("Network.loadingFailed", self._devtools.on_loading_failed)
+        cdp.on("Audits.issueAdded", self._devtools.on_issue)
+        await cdp.send("Network.enable", {"maxPostDataSize": self.limits.max_body_bytes})
+        await cdp.send("Audits.enable")
+        self._cdp = cdp
+
+    # -- completing ------------------------------------------------------------------
+
+    async def complete(self, page: Page) -> PageCapture:
+        """Let the page settle, simulate the visitor leaving, and collect the capture."""
+        if not await self.settle():
+            self.capture.capture_errors.append(
+                f"network still busy after {self.limits.settle_max_ms} ms "
+                f"({len(self._in_flight)} request(s) unfinished)"
+            )
+        await self._simulate_page_hide(page)
+        await self.settle(max_ms=min(2000, self.limits.settle_max_ms))
+        await self._read_page_facts(page)
+        jar = await self._read_jar(page)
+        return await self.finish(jar)
+
+    async def settle(self, max_ms: int | None = None) -> bool:
+        """Wait until no request is in flight and the network was quiet for a while."""
+        quiet = self.limits.settle_quiet_ms / 1000
+        deadline = time.monotonic() + (max_ms or self.limits.settle_max_ms) / 1000
+        while time.monotonic() < deadline:
+            if not self._in_flight and time.monotonic() - self._last_activity >= quiet:
+                return True
+            await asyncio.sleep(0.025)
+        return False
+
+    async def _simulate_page_hide(self, page: Page) -> None:
+        self._phase = "unload"
+        self._last_activity = time.monotonic()
+        frames = [frame for frame in page.frames if not frame.is_detached()]
+        results = await asyncio.gather(
+            *(asyncio.wait_for(frame.evaluate(_PAGE_HIDE_JS), _STEP_TIMEOUT_S) for frame in frames),
+            return_exceptions=True,
+        )
+        failed = sum(isinstance(result, Exception) for result in results)
+        if failed:
+            self.capture.capture_errors.append(
+                f"page-hide events could not be sent in {failed} of {len(frames)} frame(s)"
+            )
+
+    async def _read_page_facts(self, page: Page) -> None:
+        try:
+            reading = page.main_frame.evaluate(_PAGE_FACTS_JS)
+            facts = await asyncio.wait_for(reading, _STEP_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError) as error:
+            self.capture.capture_errors.append(f"could not read the document: {error}")
+            return
+        limit = self.limits.max_value_chars
+        self.capture.title = str(facts.get("title") or "")[:limit]
+        self.capture.lang = facts.get("lang")
+        self.capture.meta_referrer = facts.get("metaReferrer")
+        for meta in facts.get("metaPolicies", []):
+            disposition = "report" if meta["httpEquiv"].endswith("report-only") else "enforce"
+            self.capture.csp_policies.append(
+                CspPolicy(source="meta", disposition=disposition, value=meta["content"][:limit])
+            )
+        self.capture.forms = [
+            FormRecord(action=form["action"][:limit], method=form["method"], fields=form["fields"])
+            for form in facts.get("forms", [])
+        ]
+
+    async def _read_jar(self, page: Page) -> list[dict[str, Any]] | None:
+        try:
+            return list(await asyncio.wait_for(page.context.cookies(), _STEP_TIMEOUT_S))
+        except (PlaywrightError, TimeoutError) as error:
+            self.capture.capture_errors.append(f"could not read the cookie jar: {error}")
+            return None
+
+    async def finish(self, jar: list[dict[str, Any]] | None = None) -> PageCapture:
+        """Assemble the capture from what was seen; safe to call after a failure too."""
+        if self._completed:
+            return self.capture
+        self._completed = True
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=_STEP_TIMEOUT_S)
+        if self._cdp is not None:
+            with contextlib.suppress(PlaywrightError):
+                await self._cdp.detach()
+        self._refresh_frame_urls()
+        self._join_devtools()
+        self._join_script_initiators()
+        self.capture.frames = sorted(self._frames.values(), key=lambda frame: frame.id)
+        self.capture.requests = [tracked.record for tracked in self._tracked.values()]
+        self.capture.cookies = attribute_cookies(
+            self._header_cookie_writes() + self._script_cookie_writes,
+            jar,
+            time.time(),
+            self.limits.max_value_chars,
+        )
+        self.capture.csp_policies[:0] = self._header_policies()
+        return self.capture
+
+    # -- Playwright events -----------------------------------------------------------
+
+    def _on_request(self, request: Request) -> None:
+        self._last_activity = time.monotonic()
+        self._in_flight.add(request)
+        previous_hop = request.redirected_from
+        redirected_from = self._tracked.get(previous_hop) if previous_hop else None
+        record = RequestRecord(
+            id=len(self._tracked),
+            url=request.url,
+            method=request.method,
+            resource_type=request.resource_type,
+            frame=self._request_frame(request),
+            navigation=request.is_navigation_request(),
+            phase=self._phase,
+            timing=Timing(started_ms=round((self._last_activity - self._started) * 1000, 1)),
+            redirected_from=redirected_from.record.id if redirected_from else None,
+            body=self._body(request.post_data_buffer),
+        )
+        self._tracked[request] = _Tracked(request, record)
+        if record.navigation and record.frame is not None:
+            self._frame_document_url[record.frame] = request.url
+
+    def _on_response(self, response: Response) -> None:
+        self._last_activity = time.monotonic()
+        tracked = self._tracked.get(response.request)
+        if tracked is not None:
+            self._spawn(self._read_response(tracked, response))
+
+    def _on_request_finished(self, request: Request) -> None:
+        self._request_ended(request)
+        tracked = self._tracked.get(request)
+        if tracked is not None:
+            self._set_timing(tracked)
+            self._spawn(self._read_sizes(tracked))
+
+    def _on_request_failed(self, request: Request) -> None:
+        self._request_ended(request)
+        tracked = self._tracked.get(request)
+        if tracked is None:
+            return
+        self._set_timing(tracked)
+        error_text = request.failure or "unknown error"
+        tracked.record.failure = Failure(error_text=error_text, reason=failure_reason(error_text))
+        self._spawn(self._read_request_headers(tracked))
+
+    def _on_frame_navigated(self, frame: Frame) -> None:
+        self._frames[frame] = self._frames.get(frame) or self._new_frame(frame)
+        self._frames[frame].url = frame.url
+
+    def _on_script_report(self, source: dict[str, Any], event: dict[str, Any]) -> None:
+        """A report from the hooks script in some frame of the page."""
+        self._last_activity = time.monotonic()
+        kind, payload = event.get("kind"), event.get("payload") or {}
+        frame_url = str(event.get("frameUrl", ""))
+        script_urls = script_urls_in_stack(str(event.get("stack", "")))
+        script_url = script_urls[0] if script_urls else None
+        limit = self.limits.max_value_chars
+        if kind == "cookie":
+            self._script_cookie_writes.append(
+                CookieWrite(
+                    raw=str(payload.get("value", "")),
+                    url=frame_url,
+                    source="script",
+                    set_by_url=script_url,
+                    set_by_request=None,
+                    frame_url=frame_url,
+                    browser_blocked=None,
+                )
+            )
+        elif kind == "storage":
+            value = payload.get("value")
+            self.capture.storage.append(
+                StorageWrite(
+                    area=str(payload.get("area")),
+                    origin=_origin(frame_url),
+                    op=str(payload.get("op")),
+                    key=str(payload.get("key"))[:limit],
+                    value=None if value is None else str(value)[:limit],
+                    script_url=script_url,
+                    frame_url=frame_url,
+                )
+            )
+        elif kind == "resource" and script_urls:
+            self._script_resources[str(payload.get("url", ""))].append(script_urls)
+        elif kind == "csp-violation":
+            self.capture.csp_violations.append(_csp_violation(payload, frame_url, limit))
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _request_ended(self, request: Request) -> None:
+        self._last_activity = time.monotonic()
+        self._in_flight.discard(request)
+
+    def _frame_id(self, frame: Frame) -> int:
+        record = self._frames.get(frame)
+        if record is None:
+            record = self._frames[frame] = self._new_frame(frame)
+        return record.id
+
+    def _new_frame(self, frame: Frame) -> FrameRecord:
+        parent = frame.parent_frame
+        return FrameRecord(
+            id=len(self._frames),
+            url=frame.url,
+            parent=self._frame_id(parent) if parent is not None else None,
+            name=frame.name,
+        )
+
+    def _request_frame(self, request: Request) -> int | None:
+        try:
+            return self._frame_id(request.frame)
+        except PlaywrightError:  # service-worker requests have no frame
+            return None
+
+    def _refresh_frame_urls(self) -> None:
+        for frame, record in self._frames.items():
+            with contextlib.suppress(PlaywrightError):
+                if not frame.is_detached() and frame.url not in ("", "about:blank"):
+                    record.url = frame.url
+            if record.url in ("", "about:blank") and record.id in self._frame_document_url:
+                record.url = self._frame_document_url[record.id]
+
+    def _body(self, data: bytes | None) -> Body | None:
+        if not data:
+            return None
+        limit = self.limits.max_body_bytes
+        kept = data[:limit]
+        try:
+            return Body(size=len(data), text=kept.decode("utf-8"), truncated=len(data) > limit)
+        except UnicodeDecodeError:
+            encoded = base64.b64encode(kept).decode("ascii")
+            return Body(size=len(data), base64=encoded, truncated=len(data) > limit)
+
+    async def _read_response(self, tracked: _Tracked, response: Response) -> None:
+        record = tracked.record
+        try:
+            headers = [[h["name"], h["value"]] for h in await response.headers_array()]
+        except PlaywrightError:
+            headers = [[name, value] for name, value in response.headers.items()]
+        address = None
+        with contextlib.suppress(PlaywrightError, TypeError, KeyError):
+            server = await response.server_addr()
+            address = f"{server['ipAddress']}:{server['port']}" if server else None
+        record.response = ResponseRecord(
+            status=response.status,
+            status_text=response.status_text,
+            headers=headers,
+            mime_type=_header(headers, "content-type"),
+            remote_address=address,
+        )
+        await self._read_request_headers(tracked)
+
+    async def _read_request_headers(self, tracked: _Tracked) -> None:
+        with contextlib.suppress(PlaywrightError):
+            headers = await tracked.request.headers_array()
+            tracked.record.headers = [[h["name"], h["value"]] for h in headers]
+
+    async def _read_sizes(self, tracked: _Tracked) -> None:
+        with contextlib.suppress(PlaywrightError):
+            sizes = await tracked.request.sizes()
+            body = sizes.get("responseBodySize", 0)
+            tracked.record.response_body_bytes = body
+            tracked.record.transfer_bytes = body + sizes.get("responseHeadersSize", 0)
+
+    def _set_timing(self, tracked: _Tracked) -> None:
+        timing = tracked.request.timing
+        response_start = timing.get("responseStart", -1)
+        response_end = timing.get("responseEnd", -1)
+        tracked.record.timing.ttfb_ms = round(response_start, 1) if response_start >= 0 else None
+        tracked.record.timing.duration_ms = round(response_end, 1) if response_end >= 0 else None
+
+    def _join_devtools(self) -> None:
+        """Give each request the DevTools detail recorded for it, if DevTools saw it."""
+        by_devtools_id: dict[str, int] = {}
+        for tracked in self._tracked.values():
+            record = tracked.record
+            hop = self._devtools.take(record.method, record.url)
+            if hop is None:
+                continue
+            record.initiator = hop.initiator
+            by_devtools_id.setdefault(hop.request_id, record.id)
+            tracked.devtools = hop
+            if record.failure is not None and hop.blocked_reason:
+                error_text = record.failure.error_text
+                record.failure.reason = failure_reason(error_text, hop.blocked_reason)
+        for details in self._devtools.mixed_content:
+            request_id = details.get("request", {}).get("requestId")
+            self.capture.mixed_content.append(
+                MixedContentIssue(
+                    insecure_url=details.get("insecureURL", ""),
+                    main_resource_url=details.get("mainResourceURL", ""),
+                    resolution=MIXED_CONTENT_RESOLUTIONS.get(
+                        details.get("resolutionStatus", ""), details.get("resolutionStatus", "")
+                    ),
+                    resource_type=details.get("resourceType"),
+                    request=by_devtools_id.get(request_id) if request_id else None,
+                )
+            )
+        self.capture.browser_issues = self._devtools.issues
+
+    def _join_script_initiators(self) -> None:
+        """Name the script behind requests DevTools calls parser-initiated or did not see."""
+        for tracked in self._tracked.values():
+            record = tracked.record
+            if record.navigation and record.frame == 0:
+                continue
+            if record.initiator is not None and record.initiator.type not in ("parser", "other"):
+                continue
+            reports = self._script_resources.get(record.url)
+            if not reports:
+                continue
+            stack_urls = reports.popleft()
+            record.initiator = Initiator(type="script", url=stack_urls[0], stack_urls=stack_urls)
+
+    def _header_cookie_writes(self) -> list[CookieWrite]:
+        writes = []
+        frames: dict[int | None, str] = {r.id: r.url for r in self._frames.values()}
+        for tracked in self._tracked.values():
+            record, response = tracked.record, tracked.record.response
+            if response is None:
+                continue
+            hop = tracked.devtools
+            for name, value in response.headers:
+                if name.lower() != "set-cookie":
+                    continue
+                for line in value.split("\n"):
+                    writes.append(
+                        CookieWrite(
+                            raw=line,
+                            url=record.url,
+                            source="header",
+                            set_by_url=record.url,
+                            set_by_request=record.id,
+                            frame_url=frames.get(record.frame),
+                            browser_blocked=hop.blocked_cookies if hop is not None else None,
+                        )
+                    )
+        return writes
+
+    def _header_policies(self) -> list[CspPolicy]:
+        document = self.main_document()
+        headers = document.response.headers if document and document.response else []
+        policies = []
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered in ("content-security-policy", "content-security-policy-report-only"):
+                disposition = "report" if lowered.endswith("report-only") else "enforce"
+                policies.append(CspPolicy(source="header", disposition=disposition, value=value))
+        return policies
+
+    def main_document(self) -> RequestRecord | None:
+        """The main frame's last navigation request: the page's own document."""
+        documents = [
+            t.record for t in self._tracked.values() if t.record.navigation and t.record.frame == 0
+        ]
+        return documents[-1] if documents else None
+
+
+def _header(headers: list[list[str]], name: str) -> str | None:
+    for header_name, value in headers:
+        if header_name.lower() == name:
+            return value
+    return None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+
+
+def _csp_violation(payload: dict[str, Any], frame_url: str, limit: int) -> CspViolation:
+    line = payload.get("lineNumber")
+    return CspViolation(
+        frame_url=frame_url,
+        blocked_url=str(payload.get("blockedURI", ""))[:limit],
+        violated_directive=str(payload.get("violatedDirective", "")),
+        effective_directive=str(payload.get("effectiveDirective", "")),
+        disposition=str(payload.get("disposition", "")),
+        policy=str(payload.get("originalPolicy", ""))[:limit],
+        source_file=payload.get("sourceFile") or None,
+        line=int(line) if line else None,
+        sample=(payload.get("sample") or None),
+    )

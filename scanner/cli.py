@@ -1,0 +1,199 @@
+"""The ``scanner`` command line: thin, every error one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from scanner import __version__
+from scanner.config import build_settings, load_config_file
+from scanner.errors import UserError
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+EXIT_INTERNAL = 4
+
+EXIT_CODES_HELP = """exit codes:
+  0  the scan completed
+  2  bad input (URL, option or config file) or no browser: nothing was scanned
+  3  the scan was interrupted or left pages unvisited: scan.json says which
+  4  internal error: the scan result does not match its schema (please report)
+"""
+
+
+def _crawl_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("crawl")
+    group.add_argument("--config", type=Path, help="TOML file with a [scan] table of settings")
+    group.add_argument("--max-pages", type=int, help="stop admitting pages after N (1000)")
+    group.add_argument("--max-depth", type=int, help="links followed from the start page (20)")
+    group.add_argument("--concurrency", type=int, help="pages rendered at once (4)")
+    group.add_argument("--timeout", type=float, help="seconds a page may take to load (30)")
+    group.add_argument(
+        "--include-host",
+        action="append",
+        dest="include_hosts",
+        metavar="HOST",
+        help="also crawl this host (or *.domain); repeatable",
+    )
+    group.add_argument(
+        "--exclude-host",
+        action="append",
+        dest="exclude_hosts",
+        metavar="HOST",
+        help="never crawl this host (or *.domain); repeatable",
+    )
+    group.add_argument(
+        "--include-path",
+        action="append",
+        dest="include_paths",
+        metavar="PREFIX",
+        help="only crawl paths starting with PREFIX; repeatable",
+    )
+    group.add_argument(
+        "--exclude-path",
+        action="append",
+        dest="exclude_paths",
+        metavar="PREFIX",
+        help="never crawl paths starting with PREFIX; repeatable",
+    )
+    group.add_argument(
+        "--max-per-pattern",
+        type=int,
+        help="pages per URL shape, the crawler-trap guard (20)",
+    )
+    group.add_argument(
+        "--ignore-robots",
+        action="store_false",
+        dest="obey_robots",
+        default=None,
+        help="crawl what robots.txt disallows (for an owner's own audit)",
+    )
+    group.add_argument(
+        "--no-sitemap",
+        action="store_false",
+        dest="use_sitemap",
+        default=None,
+        help="do not read robots.txt / sitemap.xml for pages",
+    )
+    group.add_argument("--browser", dest="browser_path", help="Chromium executable to drive")
+    group.add_argument(
+        "--map-host",
+        action="append",
+        dest="host_map_items",
+        metavar="PATTERN=IP",
+        help="resolve hosts matching PATTERN to IP, like a hosts file; repeatable",
+    )
+    group.add_argument(
+        "--trust-spki",
+        action="append",
+        dest="trusted_spki",
+        metavar="SHA256",
+        help="trust a certificate by its public key hash (base64); repeatable",
+    )
+    group.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        help="progress line on stderr (auto: only on a terminal outside CI)",
+    )
+
+
+_NOT_SETTINGS = {"command", "out", "config", "url", "host_map_items", "handler"}
+
+
+def _settings_from(args: argparse.Namespace, extra: dict[str, Any] | None = None) -> Any:
+    from_file = load_config_file(args.config) if args.config else {}
+    from_args = {k: v for k, v in vars(args).items() if k not in _NOT_SETTINGS}
+    if args.host_map_items:
+        from_args["host_map"] = dict(_host_map_item(item) for item in args.host_map_items)
+    origin = f"config file {args.config}" if args.config else "options"
+    return build_settings(from_file, extra or {}, from_args, origin=origin)
+
+
+def _host_map_item(item: str) -> tuple[str, str]:
+    pattern, separator, address = item.partition("=")
+    if not separator or not pattern or not address:
+        raise UserError(f"--map-host {item!r}: write it as PATTERN=IP, e.g. '*.test=127.0.0.1'")
+    return pattern, address
+
+
+def _command_scan(args: argparse.Namespace) -> int:
+    from scanner.scan import run_scan
+
+    return _report(run_scan(args.url, args.out, _settings_from(args)))
+
+
+def _command_demo(args: argparse.Namespace) -> int:
+    from scanner.scan import run_scan
+    from scanner.testworld import running_test_world
+
+    with running_test_world() as world:
+        demo = {"host_map": {"*": "127.0.0.1"}, "trusted_spki": [world.spki_sha256]}
+        print(f"Demo site running at {world.start_url} (fake hosts on loopback)", file=sys.stderr)
+        return _report(run_scan(world.start_url, args.out, _settings_from(args, demo)))
+
+
+def _report(outcome: Any) -> int:
+    counts = outcome.outcomes
+    print(
+        f"Scanned {sum(counts.values())} pages ({counts.get('rendered', 0)} rendered, "
+        f"{counts.get('failed', 0)} failed, {counts.get('not-html', 0)} not HTML) "
+        f"-> {outcome.scan_file}",
+        file=sys.stderr,
+    )
+    if outcome.schema_problems:
+        print(
+            f"error: scan.json does not match its schema ({outcome.schema_problems[0]}); "
+            "this is a scanner bug, please report it with the scan folder",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    if not outcome.complete:
+        print(
+            f"warning: the scan is incomplete ({outcome.finish_reason}); "
+            "scan.json lists the pages not visited",
+            file=sys.stderr,
+        )
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scanner",
+        description="Website privacy and security compliance scanner.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="crawl a website and record what it does")
+    scan.add_argument("url", help="start URL, e.g. https://www.example.com/")
+    scan.add_argument("--out", type=Path, required=True, help="output folder")
+    _crawl_options(scan)
+    scan.set_defaults(handler=_command_scan)
+
+    demo = commands.add_parser("demo", help="scan the bundled demo site (served on loopback)")
+    demo.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder")
+    _crawl_options(demo)
+    demo.set_defaults(handler=_command_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Scan settings: defaults, the TOML config file and command-line overrides.
+
+Settings are one flat dataclass so that the config file (``[scan]`` table), the command
+line and the scan result's record of "settings used" all speak the same names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
+
+from scanner.errors import ConfigError
+
+TRACKING_PARAMETERS = (
+    "utm_*",
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "fbclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+)
+SESSION_PARAMETERS = ("sessionid", "session_id", "sid", "jsessionid", "phpsessid", "aspsessionid")
+
+
+@dataclass
+class ScanSettings:
+    """Everything that shapes a scan. Names are the config-file keys."""
+
+    max_pages: int = 1000
+    max_depth: int = 20
+    concurrency: int = 4
+    timeout: float = 30.0
+    """Seconds a page may take to load before it is recorded as failed (timeout)."""
+    settle_quiet_ms: int = 300
+    """After the load event, wait until the network has been quiet this long..."""
+    settle_max_ms: int = 5000
+    """...but no longer than this, so one chatty page cannot stall the crawl."""
+    obey_robots: bool = True
+    use_sitemap: bool = True
+    include_hosts: list[str] = field(default_factory=list)
+    exclude_hosts: list[str] = field(default_factory=list)
+    include_paths: list[str] = field(default_factory=list)
+    exclude_paths: list[str] = field(default_factory=list)
+    strip_parameters: list[str] = field(
+        default_factory=lambda: [*TRACKING_PARAMETERS, *SESSION_PARAMETERS]
+    )
+    max_per_pattern: int = 20
+    """Pages per URL pattern (numbers and ids in the path folded, query keys sorted):
+    the guard against calendars, session ids and query-string explosion."""
+    browser_path: str = ""
+    host_map: dict[str, str] = field(default_factory=dict)
+    """Host name pattern -> IP address, for the browser and the crawler alike
+    (like a hosts file; used to scan a staging server or the demo's fake hosts)."""
+    trusted_spki: list[str] = field(default_factory=list)
+    """Base64 SHA-256 of certificate public keys to trust although no CA vouches for them."""
+    max_body_bytes: int = 65536
+    max_value_chars: int = 4096
+    user_agent: str = ""
+    progress: str = "auto"
+
+
+_CHOICES = {"progress": ("auto", "always", "never")}
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read the ``[scan]`` table of a TOML config file."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; check the --config path") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    unknown_tables = set(document) - {"scan"}
+    if unknown_tables:
+        raise ConfigError(
+            f"config file {path}: unknown table(s) {sorted(unknown_tables)}; "
+            "put scan settings under [scan]"
+        )
+    table = document.get("scan", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"config file {path}: 'scan' must be a table ([scan])")
+    return table
+
+
+def build_settings(*sources: dict[str, Any], origin: str = "settings") -> ScanSettings:
+    """Merge setting mappings (later ones win) into validated ScanSettings."""
+    merged: dict[str, Any] = {}
+    for source in sources:
+        merged.update({key: value for key, value in source.items() if value is not None})
+    hints = get_type_hints(ScanSettings)
+    known = {f.name for f in dataclasses.fields(ScanSettings)}
+    for key, value in merged.items():
+        if key not in known:
+            raise ConfigError(
+                f"{origin}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}"
+            )
+        merged[key] = _check_type(key, value, hints[key], origin)
+    settings = ScanSettings(**merged)
+    _check_ranges(settings, origin)
+    return settings
+
+
+def _check_type(key: str, value: Any, hint: Any, origin: str) -> Any:
+    expected = get_origin(hint) or hint
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if ok and expected is list:
+        ok = all(isinstance(item, str) for item in value)
+    if ok and expected is dict:
+        ok = all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    if not ok:
+        wanted = {list: "a list of strings", dict: "a table of strings"}.get(
+            expected, expected.__name__
+        )
+        raise ConfigError(f"{origin}: {key} must be {wanted}, got {value!r}")
+    if get_args(hint) and expected is list:
+        return list(value)
+    return value
+
+
+def _check_ranges(settings: ScanSettings, origin: str) -> None:
+    positive = ("max_pages", "max_depth", "concurrency", "max_per_pattern", "max_body_bytes")
+    for name in positive:
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{origin}: {name} must be at least 1")
+    if settings.timeout <= 0:
+        raise ConfigError(f"{origin}: timeout must be a positive number of seconds")
+    for name, choices in _CHOICES.items():
+        if getattr(settings, name) not in choices:
+            raise ConfigError(f"{origin}: {name} must be one of {', '.join(choices)}")
+
+
+def check_start_url(url: str) -> str:
+    """Return the start URL if it can be crawled, else explain what is wrong."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"start URL {url!r} is not an http(s) URL with a host; "
+            "give a full address such as https://www.example.com/"
+        )
+    return url

@@ -1,0 +1,318 @@
+"""The Scrapy spider: walks the whole site and yields one PageResult per visited URL.
+
+It knows how to find pages (links, sitemaps, redirects) and how to ask for a rendered,
+captured page; it knows nothing of rules or reports.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy_playwright.page import PageMethod
+from twisted.python.failure import Failure
+
+from scanner.capture.failures import failure_reason
+from scanner.capture.model import PageError, RedirectHop
+from scanner.capture.recorder import CaptureLimits, PageRecorder
+from scanner.config import ScanSettings
+from scanner.crawl.frontier import Frontier
+from scanner.result.model import PageResult
+
+NON_HTML_EXTENSIONS = frozenset(
+    (
+        "pdf",
+        "zip",
+        "gz",
+        "tgz",
+        "rar",
+        "7z",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "avif",
+        "ico",
+        "bmp",
+        "tif",
+        "tiff",
+        "mp3",
+        "mp4",
+        "m4a",
+        "wav",
+        "ogg",
+        "webm",
+        "mov",
+        "avi",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "csv",
+        "txt",
+        "json",
+        "xml",
+        "rss",
+        "atom",
+        "css",
+        "js",
+        "woff",
+        "woff2",
+        "ttf",
+        "otf",
+        "eot",
+        "exe",
+        "dmg",
+        "apk",
+        "iso",
+    )
+)
+_RECORDER = "scanner_recorder"
+_DEPTH = "scanner_depth"
+_FOUND = "scanner_found"
+_STARTED = "scanner_started"
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, start_url: str, settings: ScanSettings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scan_settings = settings
+        self.frontier = Frontier(start_url, settings)
+        self.limits = CaptureLimits(
+            max_body_bytes=settings.max_body_bytes,
+            max_value_chars=settings.max_value_chars,
+            settle_quiet_ms=settings.settle_quiet_ms,
+            settle_max_ms=settings.settle_max_ms,
+        )
+        self._links = LinkExtractor(tags=("a", "area"), attrs=("href",), deny_extensions=())
+        self._sitemaps_seen: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Any]:
+        start = self.frontier.admit(self.frontier.start_url, 0, None)
+        if start:
+            yield self._visit(start, depth=0, via="start", found_on=None)
+        if self.scan_settings.use_sitemap:
+            origin = _origin(self.frontier.start_url)
+            yield self._fetch_support_file(f"{origin}/robots.txt", self.parse_robots)
+            yield self._fetch_sitemap(f"{origin}/sitemap.xml")
+
+    # -- requests --------------------------------------------------------------------
+
+    def _visit(self, url: str, depth: int, via: str, found_on: str | None) -> scrapy.Request:
+        meta: dict[str, Any] = {
+            _DEPTH: depth,
+            _FOUND: (via, found_on),
+            _STARTED: time.monotonic(),
+            "download_maxsize": 50 * 1024 * 1024,
+        }
+        if _extension(url) in NON_HTML_EXTENSIONS:
+            return scrapy.Request(
+                url, callback=self.parse_file, errback=self.on_error, meta=meta, dont_filter=True
+            )
+        recorder = PageRecorder(self.limits)
+        meta.update(
+            playwright=True,
+            playwright_page_init_callback=recorder.attach,
+            playwright_page_methods=[PageMethod(recorder.complete)],
+            **{_RECORDER: recorder},
+        )
+        return scrapy.Request(
+            url, callback=self.parse_page, errback=self.on_error, meta=meta, dont_filter=True
+        )
+
+    def _fetch_support_file(self, url: str, callback: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_support_file_error,
+            meta={"dont_obey_robotstxt": True},
+            dont_filter=True,
+            priority=10,
+        )
+
+    def _fetch_sitemap(self, url: str) -> scrapy.Request | None:
+        if url in self._sitemaps_seen:
+            return None
+        self._sitemaps_seen.add(url)
+        return self._fetch_support_file(url, self.parse_sitemap)
+
+    def _follow(self, urls: list[str], depth: int, via: str, found_on: str) -> list[Any]:
+        requests = []
+        for url in urls:
+            admitted = self.frontier.admit(url, depth, found_on)
+            if admitted:
+                requests.append(self._visit(admitted, depth, via, found_on))
+        return requests
+
+    # -- callbacks -------------------------------------------------------------------
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        recorder: PageRecorder = response.meta[_RECORDER]
+        method = response.meta["playwright_page_methods"][0]
+        capture = method.result if method.result is not None else await recorder.finish()
+        page = self._page_result(response, outcome="rendered")
+        page.capture = capture
+        document = recorder.main_document()
+        if document is not None and document.response is not None:
+            page.status = document.response.status
+            page.response_headers = document.response.headers
+            page.content_type = document.response.mime_type
+            page.redirects = _redirect_chain(capture.requests, document.id)
+        page.final_url = response.url
+        if page.redirects:  # the target may be a page not yet known: it is visited now
+            self.frontier.mark_seen(response.url)
+        if not _is_html(page.content_type):
+            page.outcome = "not-html"
+        elif page.status is not None and page.status >= 400:
+            page.outcome = "failed"
+            page.error = PageError(kind="http-status", message=f"HTTP {page.status}")
+        page.tls = response.meta.get("playwright_security_details") or None
+        yield page
+        if page.outcome == "rendered" and self.frontier.scope_reason(response.url) is None:
+            links = [link.url for link in self._links.extract_links(response)]
+            for request in self._follow(links, page.depth + 1, "link", page.url):
+                yield request
+
+    async def parse_file(self, response: Response) -> AsyncIterator[Any]:
+        page = self._page_result(response, outcome="not-html")
+        page.final_url = response.url
+        page.status = response.status
+        page.content_type = _decoded(response.headers.get("Content-Type"))
+        page.size_bytes = len(response.body)
+        page.response_headers = [
+            [_decoded(name) or "", _decoded(value) or ""]
+            for name, values in response.headers.items()
+            for value in values
+        ]
+        redirects = response.meta.get("redirect_urls", [])
+        reasons = response.meta.get("redirect_reasons", [])
+        page.redirects = [
+            RedirectHop(url=url, status=int(status or 0), location=None)
+            for url, status in zip(redirects, reasons, strict=False)
+        ]
+        if response.status >= 400:
+            page.outcome = "failed"
+            page.error = PageError(kind="http-status", message=f"HTTP {response.status}")
+        yield page
+
+    async def on_error(self, failure: Failure) -> AsyncIterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest):
+            self.frontier.release(request.url, "robots", request.meta[_FOUND][1])
+            return
+        page = self._page_result(request, outcome="failed")
+        page.error = describe_failure(failure.value)
+        recorder: PageRecorder | None = request.meta.get(_RECORDER)
+        if recorder is not None:
+            page.capture = await recorder.finish()
+            page.capture.capture_errors.append("the page did not finish loading: partial capture")
+        yield page
+
+    def parse_robots(self, response: Response) -> list[Any]:
+        sitemaps = sitemap_urls_from_robots(response.text, base_url=response.url)
+        return [request for url in sitemaps if (request := self._fetch_sitemap(url))]
+
+    def parse_sitemap(self, response: Response) -> list[Any]:
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception:
+            self.logger.warning("unreadable sitemap %s", response.url)
+            return []
+        locations = [entry["loc"] for entry in sitemap if entry.get("loc")]
+        if sitemap.type == "sitemapindex":
+            return [request for url in locations if (request := self._fetch_sitemap(url))]
+        return self._follow(locations, 1, "sitemap", response.url)
+
+    def on_support_file_error(self, failure: Failure) -> None:
+        self.logger.info("no %s: %s", failure.request.url, failure.value)  # type: ignore[attr-defined]
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _page_result(self, response_or_request: Any, outcome: str) -> PageResult:
+        meta = response_or_request.meta
+        request_url = getattr(response_or_request, "request", response_or_request).url
+        via, found_on = meta[_FOUND]
+        return PageResult(
+            url=request_url,
+            outcome=outcome,
+            depth=meta[_DEPTH],
+            found_via=via,
+            found_on=found_on,
+            visited_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            duration_ms=round((time.monotonic() - meta[_STARTED]) * 1000, 1),
+        )
+
+
+def describe_failure(error: BaseException) -> PageError:
+    """A page-level error in the scan result's vocabulary."""
+    if isinstance(error, PlaywrightTimeoutError):
+        return PageError(kind="timeout", message=_first_line(str(error)))
+    if isinstance(error, PlaywrightError):
+        message = _first_line(error.message)
+        if "crash" in message.lower():
+            return PageError(kind="renderer-crash", message=message)
+        error_text = message.split(" at ")[0].strip()
+        return PageError(kind=failure_reason(error_text), message=message)
+    name = type(error).__name__
+    if "DNS" in name:
+        return PageError(kind="dns", message=_first_line(str(error)))
+    if "Timeout" in name:
+        return PageError(kind="timeout", message=_first_line(str(error)))
+    if "SSL" in name or "TLS" in name:
+        return PageError(kind="tls", message=_first_line(str(error)))
+    if "Connection" in name:
+        return PageError(kind="connection", message=_first_line(str(error)))
+    return PageError(kind="other", message=f"{name}: {_first_line(str(error))}")
+
+
+def _redirect_chain(requests: list[Any], final_id: int) -> list[RedirectHop]:
+    by_id = {request.id: request for request in requests}
+    chain: list[RedirectHop] = []
+    current = by_id.get(final_id)
+    while current is not None and current.redirected_from is not None:
+        previous = by_id.get(current.redirected_from)
+        if previous is None:
+            break
+        status = previous.response.status if previous.response else 0
+        chain.append(RedirectHop(url=previous.url, status=status, location=current.url))
+        current = previous
+    return list(reversed(chain))
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def _is_html(content_type: str | None) -> bool:
+    return content_type is None or "html" in content_type.lower()
+
+
+def _decoded(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value is not None else None
+
+
+def _extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

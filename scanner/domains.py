@@ -1,0 +1,43 @@
+"""Sites and hosts: registrable domains from the Public Suffix List, offline."""
+
+from __future__ import annotations
+
+import ipaddress
+from fnmatch import fnmatchcase
+from functools import cache
+
+import tldextract
+
+# The snapshot bundled with tldextract; never fetched at run time (closed networks,
+# and an audit must not depend on what a list server answered that day).
+_EXTRACT = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+
+
+@cache
+def registrable_domain(host: str) -> str:
+    """The site a host belongs to ("eTLD+1"): www.shop.co.uk -> shop.co.uk.
+
+    IP addresses are their own site. A host under a suffix the list does not know
+    (such as .test) falls under the list's default rule: the last label is the suffix.
+    """
+    host = host.lower().rstrip(".").strip("[]")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    parts = _EXTRACT(host)
+    if parts.suffix:
+        return parts.top_domain_under_public_suffix or host
+    labels = host.split(".")
+    return ".".join(labels[-2:])
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """Host against a pattern: exact name, or ``*.example.com`` for any subdomain of it."""
+    host, pattern = host.lower(), pattern.lower()
+    if pattern.startswith("*."):
+        return host == pattern[2:] or host.endswith(pattern[1:])
+    return fnmatchcase(host, pattern)

@@ -1,0 +1,1 @@
+"""The scan result: one record per visited URL, written as scan.json."""

@@ -1,0 +1,136 @@
+"""Runs one scan: crawl the site in Chromium, then write scan.json into the output folder."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from scanner import __version__
+from scanner.config import ScanSettings, check_start_url
+from scanner.crawl.browser import browser_version, find_browser, prepare_profile, visitor_user_agent
+from scanner.crawl.settings import crawl_settings
+from scanner.crawl.spider import SiteSpider
+from scanner.result.validation import page_problems
+from scanner.result.writer import summarise, write_scan_json
+
+SCAN_FILE = "scan.json"
+JOURNAL_FILE = "scan.pages.jsonl"
+LOG_FILE = "crawl.log"
+CONSENT_NOTE = (
+    "Pages were visited without any interaction with a consent banner: everything "
+    "recorded happened before consent."
+)
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    scan_file: Path
+    outcomes: dict[str, int]
+    complete: bool
+    finish_reason: str
+    schema_problems: list[str]
+
+
+def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutcome:
+    """Crawl ``start_url`` and write ``out_dir/scan.json``; return what happened."""
+    check_start_url(start_url)
+    executable = find_browser(settings.browser_path)
+    version = browser_version(executable)
+    user_agent = settings.user_agent or visitor_user_agent(version)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    journal = out_dir / JOURNAL_FILE
+    journal.unlink(missing_ok=True)
+    started = _now()
+    with tempfile.TemporaryDirectory(prefix="scanner-profile-") as profile:
+        scrapy_settings = crawl_settings(
+            settings,
+            browser_path=executable,
+            user_agent=user_agent,
+            profile_dir=prepare_profile(Path(profile)),
+            journal=journal,
+            log_file=out_dir / LOG_FILE,
+        )
+        process = CrawlerProcess(settings=scrapy_settings)
+        crawler = process.create_crawler(SiteSpider)
+        process.crawl(crawler, start_url=start_url, settings=settings)
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep what was seen
+            process.start()
+    finish_reason = str(crawler.stats.get_value("finish_reason") or "interrupted")
+    spider: SiteSpider | None = crawler.spider
+    outcomes, visited, problems = summarise(journal, page_problems)
+    complete = finish_reason == "finished"
+    envelope = _envelope(
+        start_url=start_url,
+        settings=settings,
+        spider=spider,
+        visited=visited,
+        outcomes=dict(outcomes),
+        timing=(started, _now()),
+        complete=complete,
+        finish_reason=finish_reason,
+        browser={
+            "name": "Chromium",
+            "version": version,
+            "executable": executable,
+            "user_agent": user_agent,
+            "headless": True,
+            "third_party_cookies": "accepted",
+        },
+    )
+    scan_file = out_dir / SCAN_FILE
+    write_scan_json(scan_file, envelope, journal)
+    journal.unlink(missing_ok=True)
+    return ScanOutcome(scan_file, dict(outcomes), complete, finish_reason, problems)
+
+
+def _envelope(
+    *,
+    start_url: str,
+    settings: ScanSettings,
+    spider: SiteSpider | None,
+    visited: set[str],
+    outcomes: dict[str, int],
+    timing: tuple[str, str],
+    complete: bool,
+    finish_reason: str,
+    browser: dict[str, Any],
+) -> dict[str, Any]:
+    frontier = spider.frontier if spider is not None else None
+    skipped = [dataclasses.asdict(skip) for skip in frontier.skipped] if frontier else []
+    not_visited = (
+        [url for url in frontier.admitted_urls if url not in visited] if frontier else [start_url]
+    )
+    return {
+        "scanner": {"name": "site-compliance-scanner", "version": __version__},
+        "start_url": start_url,
+        "site": frontier.site if frontier else None,
+        "started_at": timing[0],
+        "finished_at": timing[1],
+        "complete": complete and not not_visited,
+        "finish_reason": finish_reason,
+        "consent": {"state": "before-consent", "note": CONSENT_NOTE},
+        "browser": browser,
+        "settings": dataclasses.asdict(settings),
+        "summary": {
+            "pages": sum(outcomes.values()),
+            "rendered": outcomes.get("rendered", 0),
+            "not_html": outcomes.get("not-html", 0),
+            "failed": outcomes.get("failed", 0),
+            "not_visited": len(not_visited),
+            "skipped": dict(frontier.skip_counts) if frontier else {},
+        },
+        "not_visited": [{"url": url, "reason": finish_reason} for url in not_visited],
+        "skipped": skipped,
+        "external_hosts": dict(frontier.external_hosts) if frontier else {},
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
