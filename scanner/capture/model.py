@@ -12,7 +12,13 @@ from typing import Any
 
 @dataclass
 class Initiator:
-    """Why the browser made a request: the HTML parser, a script, a redirect..."""
+    """Why the browser made a request: the HTML parser, a script, a redirect...
+
+    ``type`` is DevTools' vocabulary (parser, script, preload, preflight, other...),
+    with ``script`` also set by the scanner when its in-page hooks saw a script ask for
+    the URL, and ``frame-document`` for requests of an out-of-process frame that no
+    script asked for (loaded by that frame's document).
+    """
 
     type: str
     url: str | None = None

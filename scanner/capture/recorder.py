@@ -402,19 +402,23 @@ class PageRecorder:
             if record.failure is not None and hop.blocked_reason:
                 error_text = record.failure.error_text
                 record.failure.reason = failure_reason(error_text, hop.blocked_reason)
+        # Chromium raises the same mixed-content issue more than once (before and after
+        # the request exists): keep one per URL and decision, with the request if known.
+        issues: dict[tuple[str, str, str], MixedContentIssue] = {}
         for details in self._devtools.mixed_content:
             request_id = details.get("request", {}).get("requestId")
-            self.capture.mixed_content.append(
-                MixedContentIssue(
-                    insecure_url=details.get("insecureURL", ""),
-                    main_resource_url=details.get("mainResourceURL", ""),
-                    resolution=MIXED_CONTENT_RESOLUTIONS.get(
-                        details.get("resolutionStatus", ""), details.get("resolutionStatus", "")
-                    ),
-                    resource_type=details.get("resourceType"),
-                    request=by_devtools_id.get(request_id) if request_id else None,
-                )
+            status = details.get("resolutionStatus", "")
+            issue = MixedContentIssue(
+                insecure_url=details.get("insecureURL", ""),
+                main_resource_url=details.get("mainResourceURL", ""),
+                resolution=MIXED_CONTENT_RESOLUTIONS.get(status, status),
+                resource_type=details.get("resourceType"),
+                request=by_devtools_id.get(request_id) if request_id else None,
             )
+            key = (issue.insecure_url, issue.resolution, issue.resource_type or "")
+            if key not in issues or issues[key].request is None:
+                issues[key] = issue
+        self.capture.mixed_content = list(issues.values())
         self.capture.browser_issues = self._devtools.issues
 
     def _join_script_initiators(self) -> None:
@@ -426,10 +430,22 @@ class PageRecorder:
             if record.initiator is not None and record.initiator.type not in ("parser", "other"):
                 continue
             reports = self._script_resources.get(record.url)
-            if not reports:
-                continue
-            stack_urls = reports.popleft()
-            record.initiator = Initiator(type="script", url=stack_urls[0], stack_urls=stack_urls)
+            if reports:
+                stack_urls = reports.popleft()
+                record.initiator = Initiator(
+                    type="script", url=stack_urls[0], stack_urls=stack_urls
+                )
+            elif record.initiator is None and record.frame not in (None, 0):
+                # DevTools cannot see inside out-of-process frames and no script asked for
+                # this URL: the frame's own document loaded it.
+                frame_url = self._frame_url(record.frame)
+                record.initiator = Initiator(type="frame-document", url=frame_url)
+
+    def _frame_url(self, frame_id: int) -> str | None:
+        for record in self._frames.values():
+            if record.id == frame_id:
+                return record.url
+        return None
 
     def _header_cookie_writes(self) -> list[CookieWrite]:
         writes = []
