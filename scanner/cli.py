@@ -136,6 +136,15 @@ def _command_demo(args: argparse.Namespace) -> int:
         return _report(run_scan(world.start_url, args.out, _settings_from(args, demo)))
 
 
+def _command_bench(args: argparse.Namespace) -> int:
+    from scanner.bench import run_bench
+
+    if any(n < 1 for n in args.pages) or args.runs < 1 or args.concurrency < 1:
+        raise UserError("bench: --pages, --runs and --concurrency must be at least 1")
+    run_bench(args.pages, args.runs, args.concurrency)
+    return EXIT_OK
+
+
 def _report(outcome: Any) -> int:
     counts = outcome.outcomes
     print(
@@ -181,6 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder")
     _crawl_options(demo)
     demo.set_defaults(handler=_command_demo)
+
+    bench = commands.add_parser(
+        "bench", help="measure pages/s and peak memory on a generated N-page site"
+    )
+    bench.add_argument(
+        "--pages", type=int, nargs="+", default=[200, 1000], help="site sizes N (200 1000)"
+    )
+    bench.add_argument("--runs", type=int, default=3, help="runs per N; medians reported (3)")
+    bench.add_argument("--concurrency", type=int, default=4, help="pages rendered at once (4)")
+    bench.set_defaults(handler=_command_bench)
     return parser
 
 

@@ -58,7 +58,7 @@ class ScanSettings:
         default_factory=lambda: [*TRACKING_PARAMETERS, *SESSION_PARAMETERS]
     )
     max_per_pattern: int = 20
-    """Pages per URL pattern (numbers and ids in the path folded, query keys sorted):
+    """Pages per URL shape (dates and ids in the path folded, query values ignored):
     the guard against calendars, session ids and query-string explosion."""
     browser_path: str = ""
     host_map: dict[str, str] = field(default_factory=dict)

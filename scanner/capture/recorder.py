@@ -51,6 +51,7 @@ _HOOKS_JS = resources.files("scanner.capture").joinpath("page_hooks.js").read_te
 _PAGE_HIDE_JS = resources.files("scanner.capture").joinpath("page_hide.js").read_text("utf-8")
 _PAGE_FACTS_JS = resources.files("scanner.capture").joinpath("page_facts.js").read_text("utf-8")
 _STEP_TIMEOUT_S = 5.0
+_AFTER_HIDE_QUIET_MS = 100
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,17 @@ class PageRecorder:
                 f"({len(self._in_flight)} request(s) unfinished)"
             )
         await self._simulate_page_hide(page)
-        await self.settle(max_ms=min(2000, self.limits.settle_max_ms))
+        # beacons leave synchronously in the event handlers: a short quiet is enough
+        await self.settle(
+            quiet_ms=_AFTER_HIDE_QUIET_MS, max_ms=min(2000, self.limits.settle_max_ms)
+        )
         await self._read_page_facts(page)
         jar = await self._read_jar(page)
         return await self.finish(jar)
 
-    async def settle(self, max_ms: int | None = None) -> bool:
+    async def settle(self, quiet_ms: int | None = None, max_ms: int | None = None) -> bool:
         """Wait until no request is in flight and the network was quiet for a while."""
-        quiet = self.limits.settle_quiet_ms / 1000
+        quiet = (quiet_ms if quiet_ms is not None else self.limits.settle_quiet_ms) / 1000
         deadline = time.monotonic() + (max_ms or self.limits.settle_max_ms) / 1000
         while time.monotonic() < deadline:
             if not self._in_flight and time.monotonic() - self._last_activity >= quiet:

@@ -8,11 +8,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.IGNORECASE)
+# Path segments that vary without end: dates and years (calendars, archives), long hex
+# strings and UUIDs (session and tracking ids). Plain numbers are left alone: they are
+# usually real, finite content such as /products/123.
 _VARIABLE_SEGMENT = re.compile(
-    r"^(\d+|[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"|\d{4}-\d{2}(-\d{2})?)$",
+    r"^((19|20)\d\d([-_/.]?\d\d){0,2}|[0-9a-f]{16,}"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
     re.IGNORECASE,
 )
+
+_DAY_OR_MONTH = re.compile(r"^\d{1,2}$")
 
 
 def normalise(url: str, strip_parameters: list[str]) -> str:
@@ -40,15 +45,17 @@ def dedup_key(url: str) -> str:
 
 
 def trap_pattern(url: str) -> str:
-    """The shape of a URL: numbers, dates and ids in the path folded, query keys only.
+    """The shape of a URL: dates and ids in the path folded, query keys without values.
 
     Endless calendars (?month=...), session-id paths and faceted query explosions all
     produce many URLs of one shape; capping pages per shape stops them.
     """
     parts = urlsplit(url)
-    segments = [
-        "{n}" if _VARIABLE_SEGMENT.match(segment) else segment for segment in parts.path.split("/")
-    ]
+    segments: list[str] = []
+    for segment in parts.path.split("/"):
+        after_date = bool(segments) and segments[-1] == "{n}"
+        variable = _VARIABLE_SEGMENT.match(segment) or (after_date and segment.isdigit())
+        segments.append("{n}" if variable else segment)
     keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
     shape = f"{parts.netloc}{'/'.join(segments)}"
     return f"{shape}?{'&'.join(keys)}" if keys else shape

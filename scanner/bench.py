@@ -1,0 +1,91 @@
+"""``scanner bench``: pages per second and peak memory of full-capture crawls.
+
+Each run scans a generated N-page site of the test world in a fresh ``scanner scan``
+process, sampling the memory of that process's whole tree (Chromium included).
+Figures are medians over the runs.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.procmem import tree_memory
+from scanner.testworld import running_test_world
+
+_SAMPLE_EVERY_S = 0.2
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BenchRun:
+    pages: int
+    seconds: float
+    peak_rss_bytes: int
+    peak_pss_bytes: int
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def bench_once(start_url: str, spki: str, pages: int, concurrency: int) -> BenchRun:
+    with tempfile.TemporaryDirectory(prefix="scanner-bench-") as out:
+        command = [
+            sys.executable, "-m", "scanner", "scan", start_url, "--out", out,
+            "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
+            "--max-pages", str(pages), "--concurrency", str(concurrency),
+        ]  # fmt: skip
+        started = time.monotonic()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        peak_rss = peak_pss = 0
+        while process.poll() is None:
+            memory = tree_memory(process.pid)
+            peak_rss, peak_pss = max(peak_rss, memory.rss_bytes), max(peak_pss, memory.pss_bytes)
+            time.sleep(_SAMPLE_EVERY_S)
+        seconds = time.monotonic() - started
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        if process.returncode != 0:
+            raise RuntimeError(f"benchmark scan failed ({process.returncode}): {stderr.strip()}")
+        summary = json.loads((Path(out) / "scan.json").read_text())["summary"]
+    return BenchRun(summary["rendered"], seconds, peak_rss, peak_pss)
+
+
+def run_bench(page_counts: list[int], runs: int, concurrency: int) -> list[str]:
+    """Benchmark each N; return the printed lines (one per run, one median per N)."""
+    lines = []
+    for pages in page_counts:
+        with running_test_world(bench_pages=pages) as world:
+            results = []
+            for index in range(runs):
+                result = bench_once(world.bench_start_url, world.spki_sha256, pages, concurrency)
+                results.append(result)
+                lines.append(_emit(f"N={pages} run {index + 1}", result))
+        median = BenchRun(
+            pages=int(statistics.median(r.pages for r in results)),
+            seconds=statistics.median(r.seconds for r in results),
+            peak_rss_bytes=int(statistics.median(r.peak_rss_bytes for r in results)),
+            peak_pss_bytes=int(statistics.median(r.peak_pss_bytes for r in results)),
+        )
+        rate = statistics.median(r.pages_per_second for r in results)
+        lines.append(
+            _emit(f"N={pages} median of {runs}", median, f"{rate:.2f} pages/s (median rate)")
+        )
+    return lines
+
+
+def _emit(label: str, run: BenchRun, rate: str | None = None) -> str:
+    line = (
+        f"{label}: {run.pages} pages in {run.seconds:.1f} s, "
+        f"{rate or f'{run.pages_per_second:.2f} pages/s'}, "
+        f"peak memory of the process tree {run.peak_rss_bytes / MIB:.0f} MiB RSS "
+        f"({run.peak_pss_bytes / MIB:.0f} MiB PSS)"
+    )
+    print(line, flush=True)
+    return line

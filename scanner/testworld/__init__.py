@@ -1,0 +1,19 @@
+"""The test world: a local shop website and its fake third parties, for demos and e2e tests.
+
+``running_test_world()`` runs it in a subprocess; ``TestWorldServer`` runs it in-process.
+Chromium reaches the fake hosts with ``--host-resolver-rules=MAP * 127.0.0.1`` and trusts
+the generated certificate with ``--ignore-certificate-errors-spki-list=<spki_sha256>``.
+"""
+
+from .hosts import ALL_HOSTS, WorldUrls
+from .runner import TestWorld, TestWorldError, running_test_world
+from .server import TestWorldServer
+
+__all__ = [
+    "ALL_HOSTS",
+    "TestWorld",
+    "TestWorldError",
+    "TestWorldServer",
+    "WorldUrls",
+    "running_test_world",
+]

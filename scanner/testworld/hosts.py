@@ -1,0 +1,70 @@
+"""Host names of the test world and the helper that builds URLs pointing at them.
+
+Chromium reaches every fake host through ``--host-resolver-rules=MAP * 127.0.0.1``, which
+keeps the URL's port, so every URL must carry the port the world is listening on.
+Pages therefore never hard-code ports: they build links with :class:`WorldUrls`.
+"""
+
+from dataclasses import dataclass
+
+# First party (registrable domain shop.test).
+SHOP_APEX = "shop.test"
+SHOP = "www.shop.test"
+SHOP_STATIC = "static.shop.test"
+
+# Third parties.
+ANALYTICS_CDN = "cdn.analytics.example"
+ANALYTICS_COLLECT = "collect.analytics.example"
+TAG_MANAGER = "tags.tagmgr.example"
+RETARGET_CDN = "cdn.retarget.example"
+RETARGET_PIXEL = "px.retarget.example"
+FOURTH_PARTY = "sync.fourthparty.example"
+AD_NETWORK = "ads.adnet.example"
+SLOW_VENDOR = "api.slowvendor.example"
+SOCIAL_WIDGETS = "widgets.social.example"
+SOCIAL_CDN = "cdn.social.example"
+
+# An unrelated, out-of-scope site the shop links to.
+OTHER_SITE = "www.othersite.example"
+
+# The benchmark site (served only when the world is started with bench pages).
+BENCH = "bench.test"
+
+ALL_HOSTS: tuple[str, ...] = (
+    SHOP_APEX,
+    SHOP,
+    SHOP_STATIC,
+    ANALYTICS_CDN,
+    ANALYTICS_COLLECT,
+    TAG_MANAGER,
+    RETARGET_CDN,
+    RETARGET_PIXEL,
+    FOURTH_PARTY,
+    AD_NETWORK,
+    SLOW_VENDOR,
+    SOCIAL_WIDGETS,
+    SOCIAL_CDN,
+    OTHER_SITE,
+    BENCH,
+)
+"""Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""
+
+
+@dataclass(frozen=True)
+class WorldUrls:
+    """Builds absolute URLs for the world's hosts on the ports it actually listens on."""
+
+    http_port: int
+    https_port: int
+
+    def https(self, host: str, path: str = "/") -> str:
+        """``https://<host>:<https_port><path>``."""
+        return f"https://{host}:{self.https_port}{path}"
+
+    def http(self, host: str, path: str = "/") -> str:
+        """``http://<host>:<http_port><path>``."""
+        return f"http://{host}:{self.http_port}{path}"
+
+    def url(self, host: str, path: str = "/", secure: bool = True) -> str:
+        """The URL of ``path`` on ``host`` over https (default) or plain http."""
+        return self.https(host, path) if secure else self.http(host, path)

@@ -1,0 +1,2 @@
+/* Demo recommendations served (slowly) from api.slowvendor.example/recs.js. */
+window.recs = [];
