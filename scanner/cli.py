@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
-from scanner.config import build_settings, load_config_file
+from scanner.config import ScanSettings, build_settings, load_config_file
 from scanner.errors import UserError
 
 EXIT_OK = 0
@@ -30,7 +30,9 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--config", type=Path, help="TOML file with a [scan] table of settings")
     group.add_argument("--max-pages", type=int, help="stop admitting pages after N (1000)")
     group.add_argument("--max-depth", type=int, help="links followed from the start page (20)")
-    group.add_argument("--concurrency", type=int, help="pages rendered at once (4)")
+    group.add_argument(
+        "--concurrency", type=int, help=f"pages rendered at once ({ScanSettings.concurrency})"
+    )
     group.add_argument("--timeout", type=float, help="seconds a page may take to load (30)")
     group.add_argument(
         "--include-host",
@@ -198,7 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pages", type=int, nargs="+", default=[200, 1000], help="site sizes N (200 1000)"
     )
     bench.add_argument("--runs", type=int, default=3, help="runs per N; medians reported (3)")
-    bench.add_argument("--concurrency", type=int, default=4, help="pages rendered at once (4)")
+    bench.add_argument(
+        "--concurrency",
+        type=int,
+        default=ScanSettings.concurrency,
+        help=f"pages rendered at once ({ScanSettings.concurrency})",
+    )
     bench.set_defaults(handler=_command_bench)
     return parser
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import secrets
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -46,8 +45,8 @@ from scanner.capture.model import (
     StorageWrite,
     Timing,
 )
+from scanner.capture.tap import PageTap
 
-_HOOKS_JS = resources.files("scanner.capture").joinpath("page_hooks.js").read_text("utf-8")
 _PAGE_HIDE_JS = resources.files("scanner.capture").joinpath("page_hide.js").read_text("utf-8")
 _PAGE_FACTS_JS = resources.files("scanner.capture").joinpath("page_facts.js").read_text("utf-8")
 _STEP_TIMEOUT_S = 5.0
@@ -75,8 +74,7 @@ class PageRecorder:
     def __init__(self, limits: CaptureLimits) -> None:
         self.limits = limits
         self.capture = PageCapture()
-        self._page: Page | None = None
-        self._cdp: Any = None
+        self._tap: PageTap | None = None
         self._started = time.monotonic()
         self._last_activity = self._started
         self._phase = "load"
@@ -85,7 +83,7 @@ class PageRecorder:
         self._frames: dict[Frame, FrameRecord] = {}
         self._frame_document_url: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._devtools = DevtoolsLog()
+        self.devtools = DevtoolsLog()
         self._script_cookie_writes: list[CookieWrite] = []
         self._script_resources: dict[str, deque[list[str]]] = defaultdict(deque)
         self._completed = False
@@ -93,33 +91,18 @@ class PageRecorder:
     # -- attaching -------------------------------------------------------------------
 
     async def attach(self, page: Page, _request: object = None) -> None:
-        """Listen to everything; signature fits scrapy-playwright's page init callback."""
-        self._page = page
+        """Start recording this page's next navigation.
+
+        The signature fits scrapy-playwright's page init callback.
+        """
         self._started = self._last_activity = time.monotonic()
-        self._frame_id(page.main_frame)
-        page.on("request", self._on_request)
-        page.on("response", self._on_response)
-        page.on("requestfinished", self._on_request_finished)
-        page.on("requestfailed", self._on_request_failed)
-        page.on("frameattached", self._frame_id)
-        page.on("framenavigated", self._on_frame_navigated)
-        binding = f"__scanner_{secrets.token_hex(8)}"
         try:
-            await page.expose_binding(binding, self._on_script_report)
-            await page.add_init_script(_HOOKS_JS.replace("__BINDING_NAME__", binding))
-            await self._open_devtools(page)
+            self._tap = await PageTap.on(page, self.limits.max_body_bytes)
         except PlaywrightError as error:
             self.capture.capture_errors.append(f"could not attach to the page: {error.message}")
-
-    async def _open_devtools(self, page: Page) -> None:
-        cdp = await page.context.new_cdp_session(page)
-        cdp.on("Network.requestWillBeSent", self._devtools.on_request_will_be_sent)
-        cdp.on("Network.responseReceivedExtraInfo", self._devtools.on_response_extra_info)
-        cdp.on("Network.loadingFailed", self._devtools.on_loading_failed)
-        cdp.on("Audits.issueAdded", self._devtools.on_issue)
-        await cdp.send("Network.enable", {"maxPostDataSize": self.limits.max_body_bytes})
-        await cdp.send("Audits.enable")
-        self._cdp = cdp
+            return
+        self._tap.recorder = self
+        self.on_frame_attached(page.main_frame)
 
     # -- completing ------------------------------------------------------------------
 
@@ -198,9 +181,8 @@ class PageRecorder:
         self._completed = True
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=_STEP_TIMEOUT_S)
-        if self._cdp is not None:
-            with contextlib.suppress(PlaywrightError):
-                await self._cdp.detach()
+        if self._tap is not None and self._tap.recorder is self:
+            self._tap.recorder = None
         self._refresh_frame_urls()
         self._join_devtools()
         self._join_script_initiators()
@@ -217,7 +199,7 @@ class PageRecorder:
 
     # -- Playwright events -----------------------------------------------------------
 
-    def _on_request(self, request: Request) -> None:
+    def on_request(self, request: Request) -> None:
         self._last_activity = time.monotonic()
         self._in_flight.add(request)
         previous_hop = request.redirected_from
@@ -238,20 +220,20 @@ class PageRecorder:
         if record.navigation and record.frame is not None:
             self._frame_document_url[record.frame] = request.url
 
-    def _on_response(self, response: Response) -> None:
+    def on_response(self, response: Response) -> None:
         self._last_activity = time.monotonic()
         tracked = self._tracked.get(response.request)
         if tracked is not None:
             self._spawn(self._read_response(tracked, response))
 
-    def _on_request_finished(self, request: Request) -> None:
+    def on_request_finished(self, request: Request) -> None:
         self._request_ended(request)
         tracked = self._tracked.get(request)
         if tracked is not None:
             self._set_timing(tracked)
             self._spawn(self._read_sizes(tracked))
 
-    def _on_request_failed(self, request: Request) -> None:
+    def on_request_failed(self, request: Request) -> None:
         self._request_ended(request)
         tracked = self._tracked.get(request)
         if tracked is None:
@@ -261,11 +243,11 @@ class PageRecorder:
         tracked.record.failure = Failure(error_text=error_text, reason=failure_reason(error_text))
         self._spawn(self._read_request_headers(tracked))
 
-    def _on_frame_navigated(self, frame: Frame) -> None:
+    def on_frame_navigated(self, frame: Frame) -> None:
         self._frames[frame] = self._frames.get(frame) or self._new_frame(frame)
         self._frames[frame].url = frame.url
 
-    def _on_script_report(self, source: dict[str, Any], event: dict[str, Any]) -> None:
+    def on_script_report(self, source: dict[str, Any], event: dict[str, Any]) -> None:
         """A report from the hooks script in some frame of the page."""
         self._last_activity = time.monotonic()
         kind, payload = event.get("kind"), event.get("payload") or {}
@@ -313,6 +295,9 @@ class PageRecorder:
     def _request_ended(self, request: Request) -> None:
         self._last_activity = time.monotonic()
         self._in_flight.discard(request)
+
+    def on_frame_attached(self, frame: Frame) -> None:
+        self._frame_id(frame)
 
     def _frame_id(self, frame: Frame) -> int:
         record = self._frames.get(frame)
@@ -397,7 +382,7 @@ class PageRecorder:
         by_devtools_id: dict[str, int] = {}
         for tracked in self._tracked.values():
             record = tracked.record
-            hop = self._devtools.take(record.method, record.url)
+            hop = self.devtools.take(record.method, record.url)
             if hop is None:
                 continue
             record.initiator = hop.initiator
@@ -409,7 +394,7 @@ class PageRecorder:
         # Chromium raises the same mixed-content issue more than once (before and after
         # the request exists): keep one per URL and decision, with the request if known.
         issues: dict[tuple[str, str, str], MixedContentIssue] = {}
-        for details in self._devtools.mixed_content:
+        for details in self.devtools.mixed_content:
             request_id = details.get("request", {}).get("requestId")
             status = details.get("resolutionStatus", "")
             issue = MixedContentIssue(
@@ -423,7 +408,7 @@ class PageRecorder:
             if key not in issues or issues[key].request is None:
                 issues[key] = issue
         self.capture.mixed_content = list(issues.values())
-        self.capture.browser_issues = self._devtools.issues
+        self.capture.browser_issues = self.devtools.issues
 
     def _join_script_initiators(self) -> None:
         """Name the script behind requests DevTools calls parser-initiated or did not see."""
@@ -486,6 +471,10 @@ class PageRecorder:
                 disposition = "report" if lowered.endswith("report-only") else "enforce"
                 policies.append(CspPolicy(source="header", disposition=disposition, value=value))
         return policies
+
+    def elapsed_ms(self) -> float:
+        """Time since the recorder was attached (the navigation's start)."""
+        return round((time.monotonic() - self._started) * 1000, 1)
 
     def main_document(self) -> RequestRecord | None:
         """The main frame's last navigation request: the page's own document."""

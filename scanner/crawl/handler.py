@@ -1,17 +1,27 @@
-"""One browser for both http and https.
+"""One browser for both http and https, and pages reused between navigations.
 
 Scrapy builds one download handler per URL scheme, so the stock scrapy-playwright
 handler would start two browsers with two cookie jars, and a cookie set over http
 would be invisible on https pages. This subclass hands the same instance to both
 schemes and closes it once.
+
+It also keeps pages open between navigations (see scanner.crawl.page_pool): a page
+goes back to the pool as soon as its download (render and capture) is over, so the
+pages alive never outnumber the downloads in flight and scrapy-playwright's page
+limit (PLAYWRIGHT_MAX_PAGES_PER_CONTEXT) is never waited on by an idle page. Requests
+must set ``playwright_include_page`` so that scrapy-playwright does not close them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from playwright.async_api import Page
 from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from scanner.crawl.page_pool import PagePool
 
 _INSTANCE_ATTRIBUTE = "_scanner_shared_playwright_handler"
 
@@ -26,6 +36,23 @@ class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
             handler = cls(crawler)
             setattr(crawler, _INSTANCE_ATTRIBUTE, handler)
         return handler
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.page_pool = PagePool()
+
+    async def _create_page(self, request: Request, spider: Any) -> Page:
+        page = self.page_pool.take()
+        return page if page is not None else await super()._create_page(request, spider)
+
+    async def _download_request_with_page(
+        self, request: Request, page: Page, spider: Any
+    ) -> Response:
+        try:
+            return await super()._download_request_with_page(request, page, spider)
+        finally:
+            request.meta.pop("playwright_page", None)
+            await self.page_pool.give_back(page)
 
     async def close(self) -> Any:
         if getattr(self, "_closed_once", False):

@@ -129,6 +129,7 @@ class SiteSpider(scrapy.Spider):
         recorder = PageRecorder(self.limits)
         meta.update(
             playwright=True,
+            playwright_include_page=True,  # the handler's page pool keeps the page
             playwright_page_init_callback=recorder.attach,
             playwright_page_methods=[PageMethod(recorder.complete)],
             **{_RECORDER: recorder},
@@ -164,16 +165,26 @@ class SiteSpider(scrapy.Spider):
     # -- callbacks -------------------------------------------------------------------
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        page = await self._rendered_page(response)
+        yield page
+        if page.outcome == "rendered" and self.frontier.scope_reason(response.url) is None:
+            links = [link.url for link in self._links.extract_links(response)]
+            for request in self._follow(links, page.depth + 1, "link", page.url):
+                yield request
+
+    async def _rendered_page(self, response: Response) -> PageResult:
         recorder: PageRecorder = response.meta[_RECORDER]
         method = response.meta["playwright_page_methods"][0]
         capture = method.result if method.result is not None else await recorder.finish()
         page = self._page_result(response, outcome="rendered")
         page.capture = capture
+        page.duration_ms = recorder.elapsed_ms()
         document = recorder.main_document()
         if document is not None and document.response is not None:
             page.status = document.response.status
             page.response_headers = document.response.headers
             page.content_type = document.response.mime_type
+            page.size_bytes = document.response_body_bytes
             page.redirects = _redirect_chain(capture.requests, document.id)
         page.final_url = response.url
         if page.redirects:  # the target may be a page not yet known: it is visited now
@@ -184,11 +195,7 @@ class SiteSpider(scrapy.Spider):
             page.outcome = "failed"
             page.error = PageError(kind="http-status", message=f"HTTP {page.status}")
         page.tls = response.meta.get("playwright_security_details") or None
-        yield page
-        if page.outcome == "rendered" and self.frontier.scope_reason(response.url) is None:
-            links = [link.url for link in self._links.extract_links(response)]
-            for request in self._follow(links, page.depth + 1, "link", page.url):
-                yield request
+        return page
 
     async def parse_file(self, response: Response) -> AsyncIterator[Any]:
         page = self._page_result(response, outcome="not-html")
@@ -223,6 +230,7 @@ class SiteSpider(scrapy.Spider):
         if recorder is not None:
             page.capture = await recorder.finish()
             page.capture.capture_errors.append("the page did not finish loading: partial capture")
+            page.duration_ms = recorder.elapsed_ms()
         yield page
 
     def parse_robots(self, response: Response) -> list[Any]:

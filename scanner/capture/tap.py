@@ -1,0 +1,76 @@
+"""What is installed on a browser page once, for every navigation it will make.
+
+Pages are reused across navigations (a new page costs Chromium a new renderer
+process: measured at about half of its CPU per page), so the event listeners, the
+in-page hooks script and the DevTools session live here, and forward every event to
+the recorder of the navigation in progress, if any.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from playwright.async_api import Page
+
+if TYPE_CHECKING:
+    from scanner.capture.recorder import PageRecorder
+
+_HOOKS_JS = resources.files("scanner.capture").joinpath("page_hooks.js").read_text("utf-8")
+
+_PAGE_EVENTS = {
+    "request": "on_request",
+    "response": "on_response",
+    "requestfinished": "on_request_finished",
+    "requestfailed": "on_request_failed",
+    "frameattached": "on_frame_attached",
+    "framenavigated": "on_frame_navigated",
+}
+_DEVTOOLS_EVENTS = {
+    "Network.requestWillBeSent": "on_request_will_be_sent",
+    "Network.responseReceivedExtraInfo": "on_response_extra_info",
+    "Network.loadingFailed": "on_loading_failed",
+    "Audits.issueAdded": "on_issue",
+}
+_TAPS: WeakKeyDictionary[Page, PageTap] = WeakKeyDictionary()
+
+
+class PageTap:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.recorder: PageRecorder | None = None
+
+    @classmethod
+    async def on(cls, page: Page, max_post_bytes: int) -> PageTap:
+        """The page's tap, installed on first use."""
+        tap = _TAPS.get(page)
+        if tap is None:
+            tap = cls(page)
+            await tap._install(max_post_bytes)
+            _TAPS[page] = tap
+        return tap
+
+    async def _install(self, max_post_bytes: int) -> None:
+        for event, method in _PAGE_EVENTS.items():
+            self.page.on(event, functools.partial(self._to_recorder, method))
+        binding = f"__scanner_{secrets.token_hex(8)}"
+        await self.page.expose_binding(
+            binding, functools.partial(self._to_recorder, "on_script_report")
+        )
+        await self.page.add_init_script(_HOOKS_JS.replace("__BINDING_NAME__", binding))
+        cdp = await self.page.context.new_cdp_session(self.page)
+        for event, method in _DEVTOOLS_EVENTS.items():
+            cdp.on(event, functools.partial(self._to_devtools_log, method))
+        await cdp.send("Network.enable", {"maxPostDataSize": max_post_bytes})
+        await cdp.send("Audits.enable")
+
+    def _to_recorder(self, method: str, *args: Any) -> None:
+        if self.recorder is not None:
+            getattr(self.recorder, method)(*args)
+
+    def _to_devtools_log(self, method: str, event: dict[str, Any]) -> None:
+        if self.recorder is not None:
+            getattr(self.recorder.devtools, method)(event)
