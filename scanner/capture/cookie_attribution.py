@@ -74,7 +74,7 @@ def _record(
         expires = None if session else float(stored_expiry)
     else:
         session = cookie.lifetime_s is None
-        expires = None if session else now + (cookie.lifetime_s or 0)
+        expires = None if not stored or session else now + (cookie.lifetime_s or 0)
     return CookieRecord(
         name=cookie.name[:max_chars],
         value=cookie.value[:max_chars],

@@ -109,7 +109,8 @@ class CookieRecord:
     partitioned: bool
     session: bool
     expires: float | None
-    """Expiry as stored by the browser (seconds since the epoch), None for session."""
+    """Expiry as stored by the browser (seconds since the epoch); None for a session
+    cookie and for a cookie the browser did not store."""
     requested_lifetime_s: float | None
     """What the site asked for (Max-Age, or Expires minus now), before browser caps."""
     stored: bool
@@ -187,7 +188,7 @@ class RedirectHop:
 @dataclass
 class PageError:
     kind: str
-    """timeout, dns, tls, connection, http-status, renderer-crash, capture or other."""
+    """http-status, renderer-crash, or a network failure reason (see Failure.reason)."""
     message: str
 
 

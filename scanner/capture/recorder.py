@@ -332,12 +332,15 @@ class PageRecorder:
         if not data:
             return None
         limit = self.limits.max_body_bytes
-        kept = data[:limit]
+        truncated = len(data) > limit
         try:
-            return Body(size=len(data), text=kept.decode("utf-8"), truncated=len(data) > limit)
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            encoded = base64.b64encode(kept).decode("ascii")
-            return Body(size=len(data), base64=encoded, truncated=len(data) > limit)
+            encoded = base64.b64encode(data[:limit]).decode("ascii")
+            return Body(size=len(data), base64=encoded, truncated=truncated)
+        # cut on a character boundary
+        kept = text.encode("utf-8")[:limit].decode("utf-8", "ignore") if truncated else text
+        return Body(size=len(data), text=kept, truncated=truncated)
 
     async def _read_response(self, tracked: _Tracked, response: Response) -> None:
         record = tracked.record

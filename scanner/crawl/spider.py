@@ -211,9 +211,12 @@ class SiteSpider(scrapy.Spider):
         redirects = response.meta.get("redirect_urls", [])
         reasons = response.meta.get("redirect_reasons", [])
         page.redirects = [
-            RedirectHop(url=url, status=int(status or 0), location=None)
+            RedirectHop(url=url, status=status if isinstance(status, int) else 0, location=None)
             for url, status in zip(redirects, reasons, strict=False)
         ]
+        latency = response.meta.get("download_latency")
+        if latency is not None:
+            page.duration_ms = round(latency * 1000, 1)
         if response.status >= 400:
             page.outcome = "failed"
             page.error = PageError(kind="http-status", message=f"HTTP {response.status}")

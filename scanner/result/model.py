@@ -17,10 +17,11 @@ class PageResult:
     """'rendered', 'not-html' (recorded, not rendered) or 'failed'."""
     depth: int
     found_via: str
-    """'start', 'link', 'sitemap' or 'redirect'."""
+    """'start', 'link' or 'sitemap' (a redirect's target is this page's final_url)."""
     found_on: str | None
     visited_at: str
     duration_ms: float
+    """From the start of the download (not the time queued) to the end of the capture."""
     final_url: str | None = None
     status: int | None = None
     content_type: str | None = None
@@ -28,6 +29,8 @@ class PageResult:
     redirects: list[RedirectHop] = field(default_factory=list)
     response_headers: list[list[str]] = field(default_factory=list)
     tls: dict[str, Any] | None = None
+    """The browser's TLS details of the document; None over http and for files fetched
+    without the browser."""
     error: PageError | None = None
     consent_state: str = CONSENT_STATE
     capture: PageCapture = field(default_factory=PageCapture)
