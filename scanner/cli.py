@@ -20,7 +20,8 @@ EXIT_INTERNAL = 4
 EXIT_CODES_HELP = """exit codes:
   0  the scan completed
   2  bad input (URL, option or config file) or no browser: nothing was scanned
-  3  the scan was interrupted or left pages unvisited: scan.json says which
+  3  the scan was interrupted, left pages unvisited or could render no page:
+     scan.json says which
   4  internal error: the scan result does not match its schema (please report)
 """
 
@@ -162,6 +163,15 @@ def _report(outcome: Any) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    if not counts.get("rendered"):
+        hint = f" ({outcome.first_error})" if outcome.first_error else ""
+        print(f"error: no page could be rendered{hint}", file=sys.stderr)
+        if outcome.first_error and outcome.first_error.startswith("tls:"):
+            print(
+                "hint: if you trust this server, pass its key hash with --trust-spki",
+                file=sys.stderr,
+            )
+        return EXIT_INCOMPLETE
     if not outcome.complete:
         print(
             f"warning: the scan is incomplete ({outcome.finish_reason}); "

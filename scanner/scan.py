@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ class ScanOutcome:
     complete: bool
     finish_reason: str
     schema_problems: list[str]
+    first_error: str | None
+    """When no page could be rendered: the first failure, to tell the user why."""
 
 
 def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutcome:
@@ -87,7 +90,15 @@ def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutco
     scan_file = out_dir / SCAN_FILE
     write_scan_json(scan_file, envelope, journal)
     journal.unlink(missing_ok=True)
-    return ScanOutcome(scan_file, dict(outcomes), complete, finish_reason, problems)
+    first_error = None if outcomes.get("rendered") else _first_error(scan_file)
+    return ScanOutcome(scan_file, dict(outcomes), complete, finish_reason, problems, first_error)
+
+
+def _first_error(scan_file: Path) -> str | None:
+    for page in json.loads(scan_file.read_text(encoding="utf-8"))["pages"]:
+        if page["error"]:
+            return f"{page['error']['kind']}: {page['error']['message']}"
+    return None
 
 
 def _envelope(

@@ -6,6 +6,7 @@ captured page; it knows nothing of rules or reports.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -82,6 +83,7 @@ NON_HTML_EXTENSIONS = frozenset(
         "iso",
     )
 )
+_NET_ERROR = re.compile(r"net::ERR_[A-Z0-9_]+")
 _RECORDER = "scanner_recorder"
 _DEPTH = "scanner_depth"
 _FOUND = "scanner_found"
@@ -279,8 +281,9 @@ def describe_failure(error: BaseException) -> PageError:
         message = _first_line(error.message)
         if "crash" in message.lower():
             return PageError(kind="renderer-crash", message=message)
-        error_text = message.split(" at ")[0].strip()
-        return PageError(kind=failure_reason(error_text), message=message)
+        network_error = _NET_ERROR.search(message)
+        kind = failure_reason(network_error.group(0)) if network_error else "other"
+        return PageError(kind=kind, message=message)
     name = type(error).__name__
     if "DNS" in name:
         return PageError(kind="dns", message=_first_line(str(error)))
