@@ -81,6 +81,10 @@ def load_config_file(path: Path) -> dict[str, Any]:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist; check the --config path") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as error:
+        raise ConfigError(f"config file {path} cannot be read: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
     unknown_tables = set(document) - {"scan"}
@@ -137,6 +141,9 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{origin}: {name} must be at least 1")
+    for name in ("max_value_chars", "settle_quiet_ms", "settle_max_ms"):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"{origin}: {name} must not be negative")
     if settings.timeout <= 0:
         raise ConfigError(f"{origin}: timeout must be a positive number of seconds")
     for name, choices in _CHOICES.items():

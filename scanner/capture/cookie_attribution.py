@@ -38,7 +38,8 @@ def attribute_cookies(
         if cookie is None:
             continue
         reasons, reason_source = _refusal(write, cookie)
-        stored_as = jar_index.get((cookie.name, cookie.domain, cookie.path))
+        # a refused write is not stored, even if the shared jar holds an older cookie
+        stored_as = None if reasons else jar_index.get((cookie.name, cookie.domain, cookie.path))
         stored = stored_as is not None if jar is not None else not reasons
         records.append(
             _record(write, cookie, stored_as, stored, reasons, reason_source, now, max_chars)

@@ -7,6 +7,7 @@ for (a five-year lifetime is worth reporting even though Chromium caps it at 400
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -95,7 +96,10 @@ def _lifetime(attributes: dict[str, str], now: float) -> float | None:
     expires = attributes.get("expires")
     if expires:
         try:
-            return parsedate_to_datetime(expires).timestamp() - now
+            moment = parsedate_to_datetime(expires)
+            if moment.tzinfo is None:  # cookie dates are always GMT
+                moment = moment.replace(tzinfo=UTC)
+            return moment.timestamp() - now
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return None

@@ -101,9 +101,8 @@ class DevtoolsLog:
     def on_loading_failed(self, event: dict[str, Any]) -> None:
         hop = self._latest_hop.get(event.get("requestId", ""))
         if hop is not None:
-            hop.blocked_reason = event.get("blockedReason") or event.get("corsErrorStatus", {}).get(
-                "corsError"
-            )
+            cors = "cors" if event.get("corsErrorStatus") else None
+            hop.blocked_reason = event.get("blockedReason") or cors
 
     def on_issue(self, event: dict[str, Any]) -> None:
         issue = event.get("issue", {})

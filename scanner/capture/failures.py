@@ -27,6 +27,7 @@ _BY_DEVTOOLS_REASON = {
     "inspector": "blocked",
     "subresource-filter": "blocked",
     "content-type": "blocked",
+    "cors": "cors",
 }
 
 

@@ -56,7 +56,10 @@ class Frontier:
 
     def admit(self, url: str, depth: int, found_on: str | None) -> str | None:
         """The normalised URL if it should be visited now; else None (and why is recorded)."""
-        url = normalise(url, self.settings.strip_parameters)
+        try:
+            url = normalise(url, self.settings.strip_parameters)
+        except ValueError:  # e.g. a port that is not a number: nothing to fetch
+            return None
         reason = self.scope_reason(url)
         if reason == "not-http":
             return None

@@ -22,10 +22,15 @@ _DAY_OR_MONTH = re.compile(r"^\d{1,2}$")
 
 def normalise(url: str, strip_parameters: list[str]) -> str:
     """The URL to fetch: lower-case scheme and host, no default port, no fragment,
-    no tracking or session parameters, query parameters sorted."""
+    no tracking or session parameters, query parameters sorted.
+
+    Raises ValueError for a URL that cannot be fetched (such as an invalid port).
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     path = _PATH_SESSION.sub("", parts.path) or "/"
@@ -54,7 +59,7 @@ def trap_pattern(url: str) -> str:
     segments: list[str] = []
     for segment in parts.path.split("/"):
         after_date = bool(segments) and segments[-1] == "{n}"
-        variable = _VARIABLE_SEGMENT.match(segment) or (after_date and segment.isdigit())
+        variable = _VARIABLE_SEGMENT.match(segment) or (after_date and _DAY_OR_MONTH.match(segment))
         segments.append("{n}" if variable else segment)
     keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
     shape = f"{parts.netloc}{'/'.join(segments)}"

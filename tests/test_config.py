@@ -1,0 +1,305 @@
+"""Scan settings: merging, validation messages, the TOML config file and the start URL."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.config import (
+    SESSION_PARAMETERS,
+    TRACKING_PARAMETERS,
+    ScanSettings,
+    build_settings,
+    check_start_url,
+    load_config_file,
+)
+from scanner.errors import ConfigError, UserError
+
+ALL_NAMES = (
+    "browser_path, concurrency, exclude_hosts, exclude_paths, host_map, include_hosts, "
+    "include_paths, max_body_bytes, max_depth, max_pages, max_per_pattern, max_value_chars, "
+    "obey_robots, progress, settle_max_ms, settle_quiet_ms, strip_parameters, timeout, "
+    "trusted_spki, use_sitemap, user_agent"
+)
+
+# -- build_settings -------------------------------------------------------------------
+
+
+def test_no_sources_gives_the_defaults() -> None:
+    settings = build_settings()
+    assert settings == ScanSettings()
+    assert settings.max_pages == 1000
+    assert settings.max_depth == 20
+    assert settings.concurrency == 8
+    assert settings.timeout == 30.0
+    assert settings.max_per_pattern == 20
+    assert settings.progress == "auto"
+    assert settings.strip_parameters == [*TRACKING_PARAMETERS, *SESSION_PARAMETERS]
+
+
+def test_defaults_are_not_shared_between_instances() -> None:
+    first, second = build_settings(), build_settings()
+    first.strip_parameters.append("ref")
+    first.host_map["a"] = "1.2.3.4"
+    assert "ref" not in second.strip_parameters
+    assert second.host_map == {}
+
+
+def test_later_sources_win_and_none_is_ignored() -> None:
+    settings = build_settings(
+        {"max_pages": 10, "max_depth": 3, "user_agent": "file"},
+        {"max_pages": 50, "max_depth": None, "user_agent": None},
+        {"concurrency": None},
+    )
+    assert settings.max_pages == 50
+    assert settings.max_depth == 3
+    assert settings.user_agent == "file"
+    assert settings.concurrency == 8
+
+
+def test_none_does_not_override_with_default() -> None:
+    assert build_settings({"timeout": 12.5}, {"timeout": None}).timeout == 12.5
+
+
+def test_sources_are_not_modified() -> None:
+    source: dict[str, Any] = {"include_hosts": ["a.com"], "timeout": 5, "user_agent": None}
+    settings = build_settings(source)
+    assert source == {"include_hosts": ["a.com"], "timeout": 5, "user_agent": None}
+    assert settings.timeout == 5.0
+    assert settings.include_hosts is not source["include_hosts"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "stored"),
+    [
+        ("timeout", 5, 5.0),
+        ("timeout", 2.5, 2.5),
+        ("max_pages", 1, 1),
+        ("obey_robots", False, False),
+        ("include_hosts", ["*.cdn.net", "a.com"], ["*.cdn.net", "a.com"]),
+        ("strip_parameters", [], []),
+        ("host_map", {"*.test": "127.0.0.1"}, {"*.test": "127.0.0.1"}),
+        ("progress", "never", "never"),
+        ("user_agent", "AuditBot/1.0", "AuditBot/1.0"),
+    ],
+)
+def test_accepted_values(key: str, value: Any, stored: Any) -> None:
+    settings = build_settings({key: value})
+    assert getattr(settings, key) == stored
+    assert type(getattr(settings, key)) is type(stored)
+
+
+def test_list_settings_are_copied_to_lists() -> None:
+    hosts = ["a.com"]
+    settings = build_settings({"exclude_hosts": hosts})
+    hosts.append("b.com")
+    assert settings.exclude_hosts == ["a.com"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("max_pages", "10", "cfg.toml: max_pages must be int, got '10'"),
+        ("max_pages", 10.0, "cfg.toml: max_pages must be int, got 10.0"),
+        ("max_pages", True, "cfg.toml: max_pages must be int, got True"),
+        ("timeout", "30", "cfg.toml: timeout must be float, got '30'"),
+        ("timeout", True, "cfg.toml: timeout must be float, got True"),
+        ("obey_robots", 1, "cfg.toml: obey_robots must be bool, got 1"),
+        ("obey_robots", "yes", "cfg.toml: obey_robots must be bool, got 'yes'"),
+        ("user_agent", 5, "cfg.toml: user_agent must be str, got 5"),
+        (
+            "include_hosts",
+            "a.com",
+            "cfg.toml: include_hosts must be a list of strings, got 'a.com'",
+        ),
+        (
+            "include_hosts",
+            ["a.com", 1],
+            "cfg.toml: include_hosts must be a list of strings, got ['a.com', 1]",
+        ),
+        ("host_map", ["a"], "cfg.toml: host_map must be a table of strings, got ['a']"),
+        (
+            "host_map",
+            {"a.test": 127},
+            "cfg.toml: host_map must be a table of strings, got {'a.test': 127}",
+        ),
+    ],
+)
+def test_type_errors_name_the_setting(key: str, value: Any, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({key: value}, origin="cfg.toml")
+    assert str(raised.value) == message
+
+
+def test_unknown_setting_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"max_page": 5}, origin="config file scan.toml")
+    assert str(raised.value) == (
+        f"config file scan.toml: unknown setting 'max_page'; known settings: {ALL_NAMES}"
+    )
+
+
+def test_known_names_match_the_dataclass() -> None:
+    names = sorted(field.name for field in dataclasses.fields(ScanSettings))
+    assert ", ".join(names) == ALL_NAMES
+
+
+def test_default_origin_in_messages() -> None:
+    with pytest.raises(ConfigError, match=r"^settings: max_depth must be int, got 'x'$"):
+        build_settings({"max_depth": "x"})
+
+
+@pytest.mark.parametrize(
+    "name", ["max_pages", "max_depth", "concurrency", "max_per_pattern", "max_body_bytes"]
+)
+@pytest.mark.parametrize("value", [0, -1])
+def test_positive_settings(name: str, value: int) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({name: value}, origin="--cli")
+    assert str(raised.value) == f"--cli: {name} must be at least 1"
+    assert getattr(build_settings({name: 1}), name) == 1
+
+
+@pytest.mark.parametrize("value", [0, 0.0, -1.5])
+def test_timeout_must_be_positive(value: float) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"timeout": value}, origin="cfg")
+    assert str(raised.value) == "cfg: timeout must be a positive number of seconds"
+
+
+def test_timeout_tiny_but_positive_is_accepted() -> None:
+    assert build_settings({"timeout": 0.001}).timeout == 0.001
+
+
+def test_progress_choices() -> None:
+    for choice in ("auto", "always", "never"):
+        assert build_settings({"progress": choice}).progress == choice
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"progress": "sometimes"}, origin="cfg")
+    assert str(raised.value) == "cfg: progress must be one of auto, always, never"
+
+
+def test_config_error_is_a_user_error() -> None:
+    assert issubclass(ConfigError, UserError)
+
+
+@pytest.mark.parametrize("name", ["max_value_chars", "settle_quiet_ms", "settle_max_ms"])
+def test_negative_limits_are_rejected(name: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        build_settings({name: -1}, origin="cfg")
+
+
+# -- load_config_file -----------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "scan.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_scan_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[scan]\nmax_pages = 25\ntimeout = 10\ninclude_hosts = ["*.cdn.net"]\n'
+        '[scan.host_map]\n"*.test" = "127.0.0.1"\n',
+    )
+    table = load_config_file(path)
+    assert table == {
+        "max_pages": 25,
+        "timeout": 10,
+        "include_hosts": ["*.cdn.net"],
+        "host_map": {"*.test": "127.0.0.1"},
+    }
+    settings = build_settings(table, origin=f"config file {path}")
+    assert (settings.max_pages, settings.timeout) == (25, 10.0)
+    assert settings.host_map == {"*.test": "127.0.0.1"}
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "[scan]\n"])
+def test_empty_config_gives_an_empty_table(tmp_path: Path, text: str) -> None:
+    assert load_config_file(write(tmp_path, text)) == {}
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.toml"
+    with pytest.raises(ConfigError) as raised:
+        load_config_file(path)
+    assert str(raised.value) == f"config file {path} does not exist; check the --config path"
+
+
+def test_invalid_toml_names_the_file_and_the_position(tmp_path: Path) -> None:
+    path = write(tmp_path, "[scan]\nmax_pages = \n")
+    with pytest.raises(ConfigError) as raised:
+        load_config_file(path)
+    message = str(raised.value)
+    assert message.startswith(f"config file {path} is not valid TOML: ")
+    assert "line 2" in message
+
+
+def test_unknown_tables(tmp_path: Path) -> None:
+    path = write(tmp_path, "[scan]\nmax_pages = 1\n[report]\n[crawl]\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config_file(path)
+    assert str(raised.value) == (
+        f"config file {path}: unknown table(s) ['crawl', 'report']; put scan settings under [scan]"
+    )
+
+
+def test_settings_outside_the_scan_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "max_pages = 5\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config_file(path)
+    assert str(raised.value) == (
+        f"config file {path}: unknown table(s) ['max_pages']; put scan settings under [scan]"
+    )
+
+
+def test_scan_that_is_not_a_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "scan = 5\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config_file(path)
+    assert str(raised.value) == f"config file {path}: 'scan' must be a table ([scan])"
+
+
+def test_unknown_key_in_the_file_is_reported_by_build_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, "[scan]\nmax_pagez = 5\n")
+    with pytest.raises(ConfigError, match=r"unknown setting 'max_pagez'; known settings: "):
+        build_settings(load_config_file(path), origin=f"config file {path}")
+
+
+@pytest.mark.parametrize("kind", ["utf-16", "directory"])
+def test_unreadable_config_file_is_a_config_error(tmp_path: Path, kind: str) -> None:
+    if kind == "directory":
+        path = tmp_path / "conf.d"
+        path.mkdir()
+    else:
+        path = tmp_path / "scan.toml"
+        path.write_text("[scan]\nmax_pages = 5\n", encoding="utf-16")
+    with pytest.raises(ConfigError, match=str(path)):
+        load_config_file(path)
+
+
+# -- check_start_url ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.example.com/", "http://localhost:8000", "https://127.0.0.1/a?b=1"]
+)
+def test_check_start_url_accepts(url: str) -> None:
+    assert check_start_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url", ["www.example.com", "ftp://example.com/", "https://", "mailto:a@example.com", ""]
+)
+def test_check_start_url_rejects(url: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        check_start_url(url)
+    assert str(raised.value) == (
+        f"start URL {url!r} is not an http(s) URL with a host; "
+        "give a full address such as https://www.example.com/"
+    )

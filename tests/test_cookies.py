@@ -1,0 +1,404 @@
+"""Set-Cookie parsing, inferred refusals and per-write cookie attribution."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
+from scanner.capture.cookies import CookieRequest, inferred_refusal_reasons, parse_cookie_line
+
+NOW = 1735689600.0  # 2025-01-01T00:00:00Z
+PAGE = "https://www.example.com/shop/cart"
+
+
+def parse(line: str, url: str = PAGE) -> CookieRequest:
+    cookie = parse_cookie_line(line, url, NOW)
+    assert cookie is not None
+    return cookie
+
+
+# -- parse_cookie_line ----------------------------------------------------------------
+
+
+def test_plain_session_cookie_defaults() -> None:
+    assert parse("sid=abc123") == CookieRequest(
+        name="sid",
+        value="abc123",
+        domain="www.example.com",
+        host_only=True,
+        path="/shop",
+        secure=False,
+        http_only=False,
+        same_site=None,
+        partitioned=False,
+        lifetime_s=None,
+    )
+
+
+def test_all_attributes() -> None:
+    cookie = parse(
+        " id = v=1 ; Domain=Example.COM; Path=/app; Secure; HttpOnly; SameSite=lax; "
+        "Partitioned; Max-Age=3600"
+    )
+    assert cookie == CookieRequest(
+        name="id",
+        value="v=1",
+        domain=".example.com",
+        host_only=False,
+        path="/app",
+        secure=True,
+        http_only=True,
+        same_site="Lax",
+        partitioned=True,
+        lifetime_s=3600.0,
+    )
+    assert cookie.deletion is False
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "value"),
+    [
+        ("a=1", "a", "1"),
+        ("a=", "a", ""),
+        ("=1", "", "1"),
+        ("novalue", "", "novalue"),  # no "=": the whole pair is the value
+        ("a==b=", "a", "=b="),
+        ("  a  =  1  ; Secure", "a", "1"),
+    ],
+)
+def test_name_and_value(line: str, name: str, value: str) -> None:
+    cookie = parse(line)
+    assert (cookie.name, cookie.value) == (name, value)
+
+
+@pytest.mark.parametrize("line", ["", "   ", "=", " = ; Secure", ";Path=/"])
+def test_no_cookie_from_an_empty_pair(line: str) -> None:
+    assert parse_cookie_line(line, PAGE, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("attribute", "domain", "host_only"),
+    [
+        ("", "www.example.com", True),
+        ("; Domain=example.com", ".example.com", False),
+        ("; Domain=.example.com", ".example.com", False),
+        ("; domain=WWW.EXAMPLE.COM", ".www.example.com", False),
+        ("; Domain=", "www.example.com", True),  # an empty Domain is ignored
+        ("; Domain=.", "www.example.com", True),
+        ("; Domain=a.com; Domain=b.com", ".b.com", False),  # the last one wins
+    ],
+)
+def test_domain(attribute: str, domain: str, host_only: bool) -> None:
+    cookie = parse("a=1" + attribute)
+    assert (cookie.domain, cookie.host_only) == (domain, host_only)
+
+
+def test_host_only_domain_is_lower_case() -> None:
+    assert parse("a=1", "https://WWW.Example.COM/").domain == "www.example.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "attribute", "path"),
+    [
+        # default-path: the request path up to (not including) its last "/"
+        ("https://e.com/shop/cart", "", "/shop"),
+        ("https://e.com/shop/cart/", "", "/shop/cart"),
+        ("https://e.com/shop/a/b?x=1", "", "/shop/a"),
+        ("https://e.com/cart", "", "/"),
+        ("https://e.com/", "", "/"),
+        ("https://e.com", "", "/"),
+        # an explicit Path starting with "/" wins
+        ("https://e.com/shop/cart", "; Path=/", "/"),
+        ("https://e.com/", "; Path=/deep/er", "/deep/er"),
+        # a Path that is empty or relative falls back to the default path
+        ("https://e.com/shop/cart", "; Path=", "/shop"),
+        ("https://e.com/shop/cart", "; Path=relative", "/shop"),
+    ],
+)
+def test_path(url: str, attribute: str, path: str) -> None:
+    assert parse("a=1" + attribute, url).path == path
+
+
+@pytest.mark.parametrize(
+    ("attribute", "same_site"),
+    [
+        ("", None),
+        ("; SameSite=Strict", "Strict"),
+        ("; samesite=STRICT", "Strict"),
+        ("; SameSite=lax", "Lax"),
+        ("; SameSite=None", "None"),
+        ("; SameSite=none", "None"),
+        ("; SameSite=bogus", None),
+        ("; SameSite", None),
+    ],
+)
+def test_same_site(attribute: str, same_site: str | None) -> None:
+    assert parse("a=1" + attribute).same_site == same_site
+
+
+@pytest.mark.parametrize(
+    ("attributes", "lifetime"),
+    [
+        ("", None),
+        ("; Max-Age=3600", 3600.0),
+        ("; max-age=0", 0.0),
+        ("; Max-Age=-1", -1.0),
+        # Max-Age takes precedence over Expires, in either order
+        ("; Max-Age=60; Expires=Thu, 01 Jan 2026 00:00:00 GMT", 60.0),
+        ("; Expires=Thu, 01 Jan 2026 00:00:00 GMT; Max-Age=60", 60.0),
+        # an unusable Max-Age is ignored and Expires is used
+        ("; Max-Age=soon; Expires=Thu, 01 Jan 2026 00:00:00 GMT", 31536000.0),
+        # Expires, relative to now
+        ("; Expires=Thu, 01 Jan 2026 00:00:00 GMT", 31536000.0),
+        ("; expires=Thu, 01-Jan-2026 00:00:00 GMT", 31536000.0),  # PHP's format
+        ("; Expires=Wed, 01 Jan 2025 01:00:00 +0100", 0.0),
+        ("; Expires=Wed, 21 Oct 2015 07:28:00 GMT", 1445412480.0 - NOW),
+        # an unparseable date makes a session cookie
+        ("; Expires=next tuesday", None),
+        ("; Expires=", None),
+    ],
+)
+def test_lifetime(attributes: str, lifetime: float | None) -> None:
+    assert parse("a=1" + attributes).lifetime_s == lifetime
+
+
+@pytest.mark.parametrize(
+    ("attributes", "deletion"),
+    [
+        ("", False),
+        ("; Max-Age=1", False),
+        ("; Max-Age=0", True),
+        ("; Max-Age=-5", True),
+        ("; Expires=Thu, 01 Jan 1970 00:00:00 GMT", True),
+        ("; Expires=Thu, 01 Jan 2026 00:00:00 GMT", False),
+    ],
+)
+def test_deletion(attributes: str, deletion: bool) -> None:
+    assert parse("a=1" + attributes).deletion is deletion
+
+
+@pytest.fixture
+def five_hours_west(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "XXX+05")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("five_hours_west")
+def test_expires_without_zone_is_utc() -> None:
+    assert parse("a=1; Expires=Thu, 01 Jan 2026 00:00:00").lifetime_s == 31536000.0
+
+
+# -- inferred_refusal_reasons ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "url", "reasons"),
+    [
+        ("a=1", "https://www.example.com/", []),
+        ("a=1; Secure; SameSite=None", "https://www.example.com/", []),
+        ("a=1; SameSite=None", "https://www.example.com/", ["SameSiteNoneInsecure"]),
+        ("a=1; Secure", "http://www.example.com/", ["SecureOnly"]),
+        (
+            "a=1; Secure; SameSite=None",
+            "http://www.example.com/",
+            ["SecureOnly"],
+        ),
+        # Domain must domain-match the host
+        ("a=1; Domain=example.com", "https://www.example.com/", []),
+        ("a=1; Domain=www.example.com", "https://www.example.com/", []),
+        ("a=1; Domain=other.com", "https://www.example.com/", ["DomainMismatch"]),
+        ("a=1; Domain=shop.example.com", "https://www.example.com/", ["DomainMismatch"]),
+        ("a=1; Domain=ample.com", "https://www.example.com/", ["DomainMismatch"]),
+        # __Secure- needs Secure from a secure origin
+        ("__Secure-a=1; Secure", "https://www.example.com/", []),
+        ("__Secure-a=1", "https://www.example.com/", ["InvalidPrefix"]),
+        ("__Secure-a=1; Secure", "http://www.example.com/", ["SecureOnly", "InvalidPrefix"]),
+        # __Host- also needs host-only and Path=/
+        ("__Host-a=1; Secure; Path=/", "https://www.example.com/x/y", []),
+        ("__Host-a=1; Secure", "https://www.example.com/", []),  # default path is "/"
+        ("__Host-a=1; Secure", "https://www.example.com/x/y", ["InvalidPrefix"]),
+        ("__Host-a=1; Path=/", "https://www.example.com/", ["InvalidPrefix"]),
+        (
+            "__Host-a=1; Secure; Path=/; Domain=www.example.com",
+            "https://www.example.com/",
+            ["InvalidPrefix"],
+        ),
+        # several reasons at once, in a fixed order
+        (
+            "__Host-a=1; SameSite=None; Domain=other.com",
+            "https://www.example.com/",
+            ["SameSiteNoneInsecure", "DomainMismatch", "InvalidPrefix"],
+        ),
+    ],
+)
+def test_inferred_refusal_reasons(line: str, url: str, reasons: list[str]) -> None:
+    assert inferred_refusal_reasons(parse(line, url), url) == reasons
+
+
+# -- attribute_cookies ----------------------------------------------------------------
+
+RESPONSE = "https://www.example.com/"
+
+
+def header_write(
+    raw: str,
+    blocked: list[dict[str, Any]] | None = None,
+    url: str = RESPONSE,
+) -> CookieWrite:
+    return CookieWrite(
+        raw=raw,
+        url=url,
+        source="header",
+        set_by_url=url,
+        set_by_request=3,
+        frame_url=url,
+        browser_blocked=blocked,
+    )
+
+
+def jar_cookie(name: str, domain: str, path: str = "/", expires: float = -1) -> dict[str, Any]:
+    return {"name": name, "value": "x", "domain": domain, "path": path, "expires": expires}
+
+
+def test_stored_cookie_takes_its_expiry_from_the_jar() -> None:
+    write = header_write("id=42; Max-Age=63072000; Secure; SameSite=Lax")
+    jar = [jar_cookie("id", "www.example.com", expires=NOW + 34560000)]
+    [record] = attribute_cookies([write], jar, NOW, 4096)
+    assert record.name == "id"
+    assert record.value == "42"
+    assert record.domain == "www.example.com"
+    assert record.host_only is True
+    assert record.path == "/"
+    assert record.source == "header"
+    assert record.set_by_url == RESPONSE
+    assert record.set_by_request == 3
+    assert record.frame_url == RESPONSE
+    assert record.raw == "id=42; Max-Age=63072000; Secure; SameSite=Lax"
+    assert (record.secure, record.http_only, record.same_site) == (True, False, "Lax")
+    assert record.stored is True
+    assert record.session is False
+    assert record.expires == NOW + 34560000  # the 400-day cap, not the 2 years asked for
+    assert record.requested_lifetime_s == 63072000.0
+    assert record.deletion is False
+    assert record.refused_reasons == []
+    assert record.refusal_source is None
+
+
+def test_stored_session_cookie() -> None:
+    jar = [jar_cookie("s", ".example.com")]
+    [record] = attribute_cookies([header_write("s=1; Domain=example.com")], jar, NOW, 4096)
+    assert (record.stored, record.session, record.expires) == (True, True, None)
+    assert record.domain == ".example.com"
+
+
+def test_jar_expiry_none_is_a_session_cookie() -> None:
+    jar = [{"name": "s", "domain": "www.example.com", "path": "/", "expires": None}]
+    [record] = attribute_cookies([header_write("s=1; Max-Age=60")], jar, NOW, 4096)
+    assert (record.stored, record.session, record.expires) == (True, True, None)
+    assert record.requested_lifetime_s == 60.0
+
+
+def test_jar_lookup_needs_name_domain_and_path() -> None:
+    jar = [
+        jar_cookie("a", "example.com"),  # host-only on another host
+        jar_cookie("a", "www.example.com", "/other"),
+        jar_cookie("b", "www.example.com"),
+    ]
+    [record] = attribute_cookies([header_write("a=1; Max-Age=60")], jar, NOW, 4096)
+    assert record.stored is False
+    assert record.expires is None
+    assert record.session is False
+    assert record.refused_reasons == []
+
+
+def test_browser_blocked_cookie_is_matched_by_cookie_line() -> None:
+    raw = "t=1; SameSite=None"
+    blocked = [
+        {"cookieLine": "other=2", "blockedReasons": ["UserPreferences"]},
+        {"cookieLine": raw, "blockedReasons": ["SameSiteNoneInsecure", "SecureOnly"]},
+    ]
+    [record] = attribute_cookies([header_write(raw, blocked)], [], NOW, 4096)
+    assert record.refused_reasons == ["SameSiteNoneInsecure", "SecureOnly"]
+    assert record.refusal_source == "browser"
+    assert record.stored is False
+    assert record.expires is None
+
+
+def test_browser_saw_the_response_and_blocked_nothing() -> None:
+    # DevTools saw it and blocked another line: no reason is inferred for this one
+    write = header_write("t=1; SameSite=None", [{"cookieLine": "x=1", "blockedReasons": ["A"]}])
+    [record] = attribute_cookies([write], None, NOW, 4096)
+    assert record.refused_reasons == []
+    assert record.refusal_source is None
+    assert record.stored is True  # no jar: stored unless refused
+
+
+def test_reasons_are_inferred_when_devtools_did_not_see_the_response() -> None:
+    write = header_write("t=1; SameSite=None; Secure", None, url="http://www.example.com/")
+    [record] = attribute_cookies([write], [], NOW, 4096)
+    assert record.refused_reasons == ["SecureOnly"]
+    assert record.refusal_source == "inferred"
+    assert record.stored is False
+
+
+def test_without_a_jar_stored_means_not_refused() -> None:
+    good = header_write("a=1; Max-Age=100")
+    bad = header_write("b=1; Domain=other.com; Max-Age=100")
+    a, b = attribute_cookies([good, bad], None, NOW, 4096)
+    assert (a.stored, a.session, a.expires) == (True, False, NOW + 100)
+    assert (b.stored, b.expires, b.refused_reasons) == (False, None, ["DomainMismatch"])
+    assert b.refusal_source == "inferred"
+
+
+def test_deletion_write() -> None:
+    jar: list[dict[str, Any]] = []
+    [record] = attribute_cookies([header_write("a=; Max-Age=0")], jar, NOW, 4096)
+    assert record.deletion is True
+    assert record.stored is False
+    assert record.requested_lifetime_s == 0.0
+    assert record.expires is None
+
+
+def test_script_write_and_one_record_per_write() -> None:
+    script = CookieWrite(
+        raw="_ga=GA1.2.3; path=/; max-age=63072000",
+        url="https://www.example.com/page",
+        source="script",
+        set_by_url="https://www.googletagmanager.com/gtag/js",
+        set_by_request=None,
+        frame_url="https://www.example.com/page",
+        browser_blocked=None,
+    )
+    writes = [script, header_write(""), header_write("a=1"), header_write("a=2")]
+    jar = [jar_cookie("_ga", "www.example.com"), jar_cookie("a", "www.example.com")]
+    records = attribute_cookies(writes, jar, NOW, 4096)
+    assert [(r.name, r.value, r.source, r.stored) for r in records] == [
+        ("_ga", "GA1.2.3", "script", True),
+        ("a", "1", "header", True),
+        ("a", "2", "header", True),
+    ]
+    assert records[0].set_by_url == "https://www.googletagmanager.com/gtag/js"
+    assert records[0].set_by_request is None
+
+
+def test_long_values_are_truncated() -> None:
+    raw = "n" * 10 + "=" + "v" * 10
+    [record] = attribute_cookies([header_write(raw)], None, NOW, 4)
+    assert (record.name, record.value, record.raw) == ("nnnn", "vvvv", "nnnn")
+
+
+def test_refused_write_is_not_stored_even_if_the_jar_has_that_cookie() -> None:
+    raw = "t=new; SameSite=None"
+    blocked = [{"cookieLine": raw, "blockedReasons": ["SameSiteNoneInsecure"]}]
+    jar = [jar_cookie("t", "www.example.com", expires=NOW + 1000)]  # set on an earlier page
+    [record] = attribute_cookies([header_write(raw, blocked)], jar, NOW, 4096)
+    assert record.refused_reasons == ["SameSiteNoneInsecure"]
+    assert record.stored is False
+    assert record.expires is None
