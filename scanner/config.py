@@ -41,7 +41,7 @@ class ScanSettings:
 
     max_pages: int = 1000
     max_depth: int = 20
-    concurrency: int = 8
+    concurrency: int = 6
     timeout: float = 30.0
     """Seconds a page may take to load before it is recorded as failed (timeout)."""
     settle_quiet_ms: int = 300
