@@ -33,7 +33,7 @@ def test_no_sources_gives_the_defaults() -> None:
     assert settings == ScanSettings()
     assert settings.max_pages == 1000
     assert settings.max_depth == 20
-    assert settings.concurrency == 8
+    assert settings.concurrency == 6
     assert settings.timeout == 30.0
     assert settings.max_per_pattern == 20
     assert settings.progress == "auto"
@@ -57,7 +57,7 @@ def test_later_sources_win_and_none_is_ignored() -> None:
     assert settings.max_pages == 50
     assert settings.max_depth == 3
     assert settings.user_agent == "file"
-    assert settings.concurrency == 8
+    assert settings.concurrency == 6
 
 
 def test_none_does_not_override_with_default() -> None:
