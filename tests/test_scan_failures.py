@@ -197,3 +197,12 @@ def test_config_file_settings_apply_and_options_override_them(
         world, "/blog/", tmp_path / "b", "--config", str(config_file), "--max-pages", "4"
     )
     assert len(overridden.scan["pages"]) == 4
+
+
+def test_progress_line_when_asked_for(world: TestWorld, tmp_path: Path) -> None:
+    args = ["scan", world.url(SHOP, "/about"), "--no-sitemap", "--max-pages", "2"]
+    args += ["--map-host", "*=127.0.0.1", "--trust-spki", world.spki_sha256]
+    shown = run_scanner(*args, "--progress", "always", out_dir=tmp_path / "shown")
+    assert "  2 pages done, 0 failed, 0 queued, " in shown.stderr
+    quiet = run_scanner(*args, out_dir=tmp_path / "quiet")  # not a terminal: no progress
+    assert "pages done" not in quiet.stderr

@@ -98,6 +98,7 @@
   };
 
   document.addEventListener("securitypolicyviolation", (event) => {
+    if (!event.isTrusted) return; // a page can dispatch a forged one; only the browser's count
     report("csp-violation", {
       blockedURI: event.blockedURI,
       violatedDirective: event.violatedDirective,

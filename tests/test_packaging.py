@@ -1,0 +1,47 @@
+"""The built wheel carries the data folders (schemas, rules, templates) and the capture
+scripts, so that ``pip install .`` works away from the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_contains_data_and_scripts(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [wheel] = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        "scanner/_data/schemas/scan-result.schema.json",
+        "scanner/capture/page_hooks.js",
+        "scanner/capture/page_hide.js",
+        "scanner/capture/page_facts.js",
+        "scanner/testworld/sites/js/tm.js",
+    }
+    assert expected <= names
+    schemas_in_repo = {p.name for p in (ROOT / "schemas").glob("*.json")}
+    schemas_in_wheel = {
+        Path(n).name
+        for n in names
+        if n.startswith("scanner/_data/schemas/") and n.endswith(".json")
+    }
+    assert schemas_in_wheel == schemas_in_repo
