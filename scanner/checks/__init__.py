@@ -1,0 +1,1 @@
+"""Detection logic of the compliance rules: small functions over the scan result."""

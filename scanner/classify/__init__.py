@@ -1,0 +1,1 @@
+"""Classification: parties, vendors and personal data in what the browser sent."""
