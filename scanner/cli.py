@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
-from scanner.config import ScanSettings, build_settings, load_config_file
+from scanner.config import ScanSettings, build_settings, read_config_tables
 from scanner.errors import UserError
+from scanner.findings.model import SEVERITIES
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -104,16 +107,50 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-_NOT_SETTINGS = {"command", "out", "config", "url", "host_map_items", "handler"}
+_NOT_SETTINGS = {"command", "out", "config", "url", "host_map_items", "handler", "scan_dir"}
 
 
-def _settings_from(args: argparse.Namespace, extra: dict[str, Any] | None = None) -> Any:
-    from_file = load_config_file(args.config) if args.config else {}
+def _config_tables(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    return read_config_tables(args.config) if args.config else {"scan": {}, "rules": {}}
+
+
+def _settings_from(
+    args: argparse.Namespace, tables: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
+) -> ScanSettings:
     from_args = {k: v for k, v in vars(args).items() if k not in _NOT_SETTINGS}
     if args.host_map_items:
         from_args["host_map"] = dict(_host_map_item(item) for item in args.host_map_items)
     origin = f"config file {args.config}" if args.config else "options"
-    return build_settings(from_file, extra or {}, from_args, origin=origin)
+    return build_settings(tables["scan"], extra or {}, from_args, origin=origin)
+
+
+def _rule_settings_from(
+    args: argparse.Namespace, tables: dict[str, dict[str, Any]], extra_vendor_files: list[Path]
+) -> Any:
+    from scanner.findings.catalog import RuleCatalog
+    from scanner.findings.settings import build_rule_settings
+
+    catalog = RuleCatalog.load()
+    origin = f"config file {args.config} [rules]" if args.config else "[rules]"
+    settings = build_rule_settings(tables["rules"], catalog, origin)
+    base = args.config.parent if args.config else Path.cwd()
+    vendor_files = [str(base / path) for path in settings.vendor_files]
+    vendor_files += [str(path) for path in extra_vendor_files]
+    return dataclasses.replace(settings, vendor_files=tuple(vendor_files)), catalog
+
+
+def _analyse(args: argparse.Namespace, out_dir: Path, tables: Any, vendor_files: list[Path]) -> int:
+    from scanner.findings.analysis import analyse_scan
+
+    rule_settings, catalog = _rule_settings_from(args, tables, vendor_files)
+    findings = analyse_scan(out_dir, rule_settings, catalog)
+    counts = Counter(finding.severity for finding in findings)
+    summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
+    print(
+        f"{len(findings)} findings ({summary or 'none'}) -> {out_dir / 'findings.json'}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _host_map_item(item: str) -> tuple[str, str]:
@@ -126,17 +163,41 @@ def _host_map_item(item: str) -> tuple[str, str]:
 def _command_scan(args: argparse.Namespace) -> int:
     from scanner.scan import run_scan
 
-    return _report(run_scan(args.url, args.out, _settings_from(args)))
+    tables = _config_tables(args)
+    _rule_settings_from(args, tables, [])  # bad rule settings stop us before the crawl
+    outcome = run_scan(args.url, args.out, _settings_from(args, tables))
+    return _finish(args, outcome, tables, [])
 
 
 def _command_demo(args: argparse.Namespace) -> int:
     from scanner.scan import run_scan
-    from scanner.testworld import running_test_world
+    from scanner.testworld import DEMO_VENDORS, running_test_world
 
+    tables = _config_tables(args)
     with running_test_world() as world:
         demo = {"host_map": {"*": "127.0.0.1"}, "trusted_spki": [world.spki_sha256]}
         print(f"Demo site running at {world.start_url} (fake hosts on loopback)", file=sys.stderr)
-        return _report(run_scan(world.start_url, args.out, _settings_from(args, demo)))
+        outcome = run_scan(world.start_url, args.out, _settings_from(args, tables, demo))
+    return _finish(args, outcome, tables, [DEMO_VENDORS])
+
+
+def _finish(args: argparse.Namespace, outcome: Any, tables: Any, vendor_files: list[Path]) -> int:
+    """Summarise the crawl, run the rules on what it saw, then give the verdict."""
+    counts = outcome.outcomes
+    print(
+        f"Scanned {sum(counts.values())} pages ({counts.get('rendered', 0)} rendered, "
+        f"{counts.get('failed', 0)} failed, {counts.get('not-html', 0)} not HTML) "
+        f"-> {outcome.scan_file}",
+        file=sys.stderr,
+    )
+    if outcome.scan_file.exists():
+        _analyse(args, outcome.scan_file.parent, tables, vendor_files)
+    return _verdict(outcome)
+
+
+def _command_report(args: argparse.Namespace) -> int:
+    tables = _config_tables(args)
+    return _analyse(args, args.scan_dir, tables, list(args.vendors or []))
 
 
 def _command_bench(args: argparse.Namespace) -> int:
@@ -148,14 +209,8 @@ def _command_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(outcome: Any) -> int:
+def _verdict(outcome: Any) -> int:
     counts = outcome.outcomes
-    print(
-        f"Scanned {sum(counts.values())} pages ({counts.get('rendered', 0)} rendered, "
-        f"{counts.get('failed', 0)} failed, {counts.get('not-html', 0)} not HTML) "
-        f"-> {outcome.scan_file}",
-        file=sys.stderr,
-    )
     if outcome.schema_problems:
         print(
             f"error: scan.json does not match its schema ({outcome.schema_problems[0]}); "
@@ -202,6 +257,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder")
     _crawl_options(demo)
     demo.set_defaults(handler=_command_demo)
+
+    report = commands.add_parser(
+        "report", help="re-run the rules on a finished scan folder (no crawling)"
+    )
+    report.add_argument("scan_dir", type=Path, help="folder holding scan.json")
+    report.add_argument("--config", type=Path, help="TOML file with a [rules] table")
+    report.add_argument(
+        "--vendors", type=Path, action="append", help="extra vendor catalog file; repeatable"
+    )
+    report.set_defaults(handler=_command_report)
 
     bench = commands.add_parser(
         "bench", help="measure pages/s and peak memory on a generated N-page site"

@@ -75,8 +75,11 @@ class ScanSettings:
 _CHOICES = {"progress": ("auto", "always", "never")}
 
 
-def load_config_file(path: Path) -> dict[str, Any]:
-    """Read the ``[scan]`` table of a TOML config file."""
+CONFIG_TABLES = ("scan", "rules")
+
+
+def read_config_tables(path: Path) -> dict[str, dict[str, Any]]:
+    """The ``[scan]`` and ``[rules]`` tables of a TOML config file (empty when absent)."""
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -87,16 +90,24 @@ def load_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} cannot be read: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
-    unknown_tables = set(document) - {"scan"}
+    unknown_tables = set(document) - set(CONFIG_TABLES)
     if unknown_tables:
         raise ConfigError(
             f"config file {path}: unknown table(s) {sorted(unknown_tables)}; "
-            "put scan settings under [scan]"
+            "put scan settings under [scan] and rule settings under [rules]"
         )
-    table = document.get("scan", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"config file {path}: 'scan' must be a table ([scan])")
-    return table
+    tables = {}
+    for name in CONFIG_TABLES:
+        table = document.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"config file {path}: '{name}' must be a table ([{name}])")
+        tables[name] = table
+    return tables
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read the ``[scan]`` table of a TOML config file."""
+    return read_config_tables(path)["scan"]
 
 
 def build_settings(*sources: dict[str, Any], origin: str = "settings") -> ScanSettings:

@@ -27,18 +27,22 @@ class CliRun:
 
 
 def run_scanner(
-    *args: str, out_dir: Path, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT_S
+    *args: str,
+    out_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = CLI_TIMEOUT_S,
 ) -> CliRun:
-    """Run ``python -m scanner ARGS --out OUT_DIR`` as a user would, without a terminal."""
+    """Run ``python -m scanner ARGS [--out OUT_DIR]`` as a user would, without a terminal."""
+    out = ["--out", str(out_dir)] if out_dir is not None else []
     result = subprocess.run(
-        [sys.executable, "-m", "scanner", *args, "--out", str(out_dir)],
+        [sys.executable, "-m", "scanner", *args, *out],
         capture_output=True,
         text=True,
         timeout=timeout,
         env={**os.environ, **(env or {})},
         check=False,
     )
-    return CliRun(result.returncode, result.stdout, result.stderr, out_dir)
+    return CliRun(result.returncode, result.stdout, result.stderr, out_dir or Path.cwd())
 
 
 def where(url: str) -> str:

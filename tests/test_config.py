@@ -245,7 +245,8 @@ def test_unknown_tables(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config_file(path)
     assert str(raised.value) == (
-        f"config file {path}: unknown table(s) ['crawl', 'report']; put scan settings under [scan]"
+        f"config file {path}: unknown table(s) ['crawl', 'report']; "
+        "put scan settings under [scan] and rule settings under [rules]"
     )
 
 
@@ -254,7 +255,8 @@ def test_settings_outside_the_scan_table(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config_file(path)
     assert str(raised.value) == (
-        f"config file {path}: unknown table(s) ['max_pages']; put scan settings under [scan]"
+        f"config file {path}: unknown table(s) ['max_pages']; "
+        "put scan settings under [scan] and rule settings under [rules]"
     )
 
 

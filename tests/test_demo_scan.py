@@ -17,7 +17,6 @@ from tests.e2e_helpers import (
     CliRun,
     pages_by_place,
     request_to,
-    run_scanner,
     stderr_lines,
     third_party_hosts,
     where,
@@ -28,13 +27,6 @@ pytestmark = pytest.mark.browser
 SHOP = "www.shop.test"
 DAY = 86400
 CHROMIUM_MAX_COOKIE_DAYS = 400
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    run = run_scanner("demo", "--progress", "never", out_dir=tmp_path_factory.mktemp("demo"))
-    assert run.returncode == 0, run.stderr
-    return run
 
 
 @pytest.fixture(scope="module")
@@ -398,5 +390,6 @@ def test_slow_vendor_latency_is_measured(pages: dict[str, dict[str, Any]]) -> No
 def test_scan_output_folder_holds_the_log(demo_run: CliRun) -> None:
     assert sorted(path.name for path in Path(demo_run.out_dir).iterdir()) == [
         "crawl.log",
+        "findings.json",
         "scan.json",
     ]

@@ -1,0 +1,194 @@
+"""Third parties: trackers before consent, personal data sent, transfers outside the
+EEA, vendors brought in by other vendors, unidentified hosts, personal data in URLs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from scanner.checks.cookies import NON_ESSENTIAL_CATEGORIES
+from scanner.classify.loading import SITE, LoadEdge, load_edges
+from scanner.classify.parties import EEA_COUNTRIES, Party
+from scanner.classify.pii import PersonalDataFinder
+from scanner.findings.context import ScanContext
+from scanner.findings.model import Observation
+
+SAFE_REFERRER_POLICIES = frozenset(
+    {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+)
+ALL_REFERRER_POLICIES = SAFE_REFERRER_POLICIES | {
+    "origin",
+    "origin-when-cross-origin",
+    "no-referrer-when-downgrade",
+    "unsafe-url",
+}
+
+
+def check(ctx: ScanContext) -> Iterator[Observation]:
+    finder = PersonalDataFinder()
+    edges: dict[str, list[tuple[str, LoadEdge]]] = defaultdict(list)
+    for page in ctx.pages:
+        url = ctx.page_url(page)
+        contacted: dict[str, tuple[Party, dict[str, Any]]] = {}
+        for request in page["requests"]:
+            party = ctx.party_of(request["url"])
+            if party is None or party.first_party:
+                continue
+            contacted.setdefault(party.vendor_id, (party, request))
+            yield from _personal_data(finder, party, request, url)
+        for party, request in contacted.values():
+            yield from _vendor_contacted(party, request, url)
+        for edge in load_edges(page, ctx.parties):
+            edges[edge.vendor].append((url, edge))
+        if contacted:
+            yield from _personal_data_in_page_url(finder, page, url)
+    yield from _fourth_parties(ctx, edges)
+
+
+def _vendor_contacted(party: Party, request: dict[str, Any], url: str) -> Iterator[Observation]:
+    evidence = {"kind": "request", "url": request["url"], "method": request["method"]}
+    vendor = party.vendor
+    if vendor is None:
+        yield Observation(
+            "unidentified-third-party",
+            party.vendor_id,
+            url,
+            f"The page contacted {party.host}, whose owner is not in the vendor catalog.",
+            {**evidence, "host": party.host},
+            party.vendor_id,
+        )
+        return
+    tracking = set(vendor.categories) & NON_ESSENTIAL_CATEGORIES
+    if tracking:
+        yield Observation(
+            "tracker-before-consent",
+            vendor.id,
+            url,
+            f"{vendor.name} ({', '.join(sorted(tracking))}) was contacted before consent.",
+            {**evidence, "vendor": vendor.name, "categories": sorted(tracking)},
+            vendor.id,
+        )
+    if vendor.country not in EEA_COUNTRIES:
+        yield Observation(
+            "transfer-outside-eea",
+            vendor.id,
+            url,
+            f"{vendor.name} ({vendor.organisation}) is based in {vendor.country}, outside the "
+            "EEA, and received requests from the page.",
+            {**evidence, "vendor": vendor.name, "country": vendor.country},
+            vendor.id,
+        )
+
+
+def _personal_data(
+    finder: PersonalDataFinder, party: Party, request: dict[str, Any], url: str
+) -> Iterator[Observation]:
+    body = request.get("body") or {}
+    content_type = next(
+        (value for name, value in request["headers"] if name.lower() == "content-type"), None
+    )
+    found = finder.find_in_request(
+        request["url"], request["headers"], body.get("text"), content_type
+    )
+    for item in found:
+        yield Observation(
+            "personal-data-to-third-party",
+            f"{party.vendor_id}/{item.category}/{item.location}:{item.field}",
+            url,
+            f"{party.vendor_name} received {_category_words(item.category)} in "
+            f"{item.location} field '{item.field}' ({item.encoding}).",
+            {
+                "kind": "request",
+                "url": request["url"],
+                "method": request["method"],
+                "category": item.category,
+                "field": item.field,
+                "location": item.location,
+                "encoding": item.encoding,
+                "vendor": party.vendor_name,
+            },
+            party.vendor_id,
+        )
+
+
+def _personal_data_in_page_url(
+    finder: PersonalDataFinder, page: dict[str, Any], url: str
+) -> Iterator[Observation]:
+    found = finder.find_in_request(url, [], None, None)
+    policy = _referrer_policy(page)
+    if not found or policy in SAFE_REFERRER_POLICIES:
+        return
+    categories = sorted({item.category for item in found})
+    yield Observation(
+        "referrer-policy-personal-data-url",
+        url.split("?")[0],
+        url,
+        f"The page address contains {', '.join(categories)} and its Referrer-Policy is "
+        f"{policy or 'not set'}, while third parties are loaded.",
+        {"kind": "page", "url": url, "referrer_policy": policy, "categories": categories},
+    )
+
+
+def _referrer_policy(page: dict[str, Any]) -> str | None:
+    """The policy in force: a valid <meta name="referrer"> (applied after the header, as
+    the HTML standard says), else the header's last valid token."""
+    header = ",".join(
+        value for name, value in page["response_headers"] if name.lower() == "referrer-policy"
+    )
+    for text in (page.get("meta_referrer") or "", header):
+        tokens = [t.strip().lower() for t in text.split(",") if t.strip().lower()]
+        valid = [token for token in tokens if token in ALL_REFERRER_POLICIES]
+        if valid:
+            return valid[-1]
+    return None
+
+
+def _fourth_parties(
+    ctx: ScanContext, edges: dict[str, list[tuple[str, LoadEdge]]]
+) -> Iterator[Observation]:
+    """Vendors that only ever arrived through another vendor (not the site or its tag
+    manager, which the site itself configures)."""
+    for vendor_id, seen in edges.items():
+        loaders = {edge.loader for _, edge in seen}
+        if any(_deployed_by_site(ctx, loader) for loader in loaders):
+            continue
+        for url, edge in seen:
+            loader_name = _vendor_name(ctx, edge.loader)
+            target_name = _vendor_name(ctx, vendor_id)
+            yield Observation(
+                "fourth-party",
+                vendor_id,
+                url,
+                f"{target_name} was loaded by {loader_name}, not by the site.",
+                {
+                    "kind": "request",
+                    "url": edge.request_url,
+                    "loaded_by": loader_name,
+                    "loaded_by_script": edge.initiator_url,
+                },
+                vendor_id,
+            )
+
+
+def _deployed_by_site(ctx: ScanContext, loader: str) -> bool:
+    if loader == SITE:
+        return True
+    vendor = ctx.parties.vendors.get(loader)
+    return vendor is not None and "tag-manager" in vendor.categories
+
+
+def _vendor_name(ctx: ScanContext, vendor_id: str) -> str:
+    vendor = ctx.parties.vendors.get(vendor_id)
+    return vendor.name if vendor else vendor_id.split(":", 1)[-1]
+
+
+def _category_words(category: str) -> str:
+    return {
+        "email": "an e-mail address",
+        "phone": "a phone number",
+        "name": "a name",
+        "postal-code": "a postal code",
+        "ip-address": "an IP address",
+        "user-id": "a user identifier",
+    }.get(category, category)

@@ -1,0 +1,1 @@
+"""Findings: what the rules conclude from a scan, with evidence and legal grounds."""

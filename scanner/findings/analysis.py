@@ -1,0 +1,34 @@
+"""From scan.json to findings.json: classification, checks, output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scanner.classify.parties import PartyClassifier
+from scanner.classify.vendors import VendorCatalog
+from scanner.errors import UserError
+from scanner.findings.catalog import RuleCatalog
+from scanner.findings.context import ScanContext
+from scanner.findings.engine import run_checks
+from scanner.findings.model import Finding
+from scanner.findings.output import findings_document, write_json
+from scanner.findings.settings import RuleSettings
+
+FINDINGS_FILE = "findings.json"
+
+
+def analyse_scan(out_dir: Path, settings: RuleSettings, catalog: RuleCatalog) -> list[Finding]:
+    """Run the rules on ``out_dir/scan.json`` and write ``out_dir/findings.json``."""
+    scan_file = out_dir / "scan.json"
+    try:
+        scan = json.loads(scan_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{scan_file} does not exist; give the folder of a finished scan") from None
+    except json.JSONDecodeError as error:
+        raise UserError(f"{scan_file} is not valid JSON ({error}); re-run the scan") from None
+    vendors = VendorCatalog.load([Path(path) for path in settings.vendor_files])
+    parties = PartyClassifier(scan["site"], settings.own_domains, vendors)
+    findings = run_checks(ScanContext(scan, settings, parties), catalog)
+    write_json(out_dir / FINDINGS_FILE, findings_document(findings, scan))
+    return findings

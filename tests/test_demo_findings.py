@@ -1,0 +1,154 @@
+"""End to end: the rules on the demo scan give exactly the findings planted in the test
+world, and ``scanner report`` re-runs them on the finished scan without crawling."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from scanner.resources import load_schema
+from tests.e2e_helpers import CliRun, run_scanner, stderr_lines
+
+pytestmark = pytest.mark.browser
+
+_PORT = re.compile(r":\d{2,5}(?=[/ ]|$)")
+
+EXPECTED = {
+    ("cookie-lifetime-excessive", "_ae_cid@www.shop.test"),
+    ("cookie-lifetime-excessive", "_ae_uid@.analytics.example"),
+    ("cookie-lifetime-excessive", "ad_uid@ads.adnet.example"),
+    ("cookie-lifetime-excessive", "rt_id@.retarget.example"),
+    ("cookie-missing-samesite", "_ae_cid@www.shop.test"),
+    ("cookie-missing-secure", "_ae_cid@www.shop.test"),
+    ("cookie-nonessential-before-consent", "_ae_cid@www.shop.test"),
+    ("cookie-nonessential-before-consent", "_ae_uid@.analytics.example"),
+    ("cookie-nonessential-before-consent", "ad_uid@ads.adnet.example"),
+    ("cookie-nonessential-before-consent", "fp_uid@sync.fourthparty.example"),
+    ("cookie-nonessential-before-consent", "rt_id@.retarget.example"),
+    ("cookie-nonessential-before-consent", "sw_sess@widgets.social.example"),
+    ("cookie-refused-by-browser", "ad_bad@.other.example"),
+    ("cookie-refused-by-browser", "ad_pref@ads.adnet.example"),
+    ("cookie-samesite-none-insecure", "ad_pref@ads.adnet.example"),
+    ("cookie-third-party", "_ae_uid@.analytics.example"),
+    ("cookie-third-party", "ad_uid@ads.adnet.example"),
+    ("cookie-third-party", "fp_uid@sync.fourthparty.example"),
+    ("cookie-third-party", "rt_id@.retarget.example"),
+    ("cookie-third-party", "sw_sess@widgets.social.example"),
+    ("csp-allowed-host-unused", "*.analytics.example (script-src)"),
+    ("csp-blocked-resource", "https://cdn.analytics.example img-src enforce"),
+    ("csp-blocked-resource", "https://cdn.analytics.example img-src report"),
+    ("csp-blocked-resource", "https://cdn.analytics.example script-src-elem enforce"),
+    ("csp-blocked-resource", "https://cdn.analytics.example script-src-elem report"),
+    ("csp-blocked-resource", "https://collect.analytics.example img-src report"),
+    ("csp-blocked-resource", "inline script-src-elem enforce"),
+    ("csp-missing", "www.shop.test"),
+    ("csp-missing-frame-ancestors", "frame-ancestors"),
+    ("csp-missing-object-src", "default-src 'self'"),
+    ("csp-missing-object-src", "object-src"),
+    ("csp-missing-reporting", "csp-missing-reporting"),
+    ("csp-missing-script-src", "script-src"),
+    ("csp-report-uri-only", "report-uri /csp-report"),
+    ("csp-script-plain-scheme", "script-src https:"),
+    ("csp-script-unsafe-eval", "script-src 'unsafe-eval'"),
+    ("csp-script-unsafe-inline", "script-src 'unsafe-inline'"),
+    ("fourth-party", "example-data-exchange"),
+    ("framing-protection-missing", "www.shop.test"),
+    ("mixed-content-blockable", "http://static.shop.test/legacy.js"),
+    ("mixed-content-form", "http://www.shop.test/subscribe"),
+    ("mixed-content-optionally-blockable", "http://static.shop.test/banner.png"),
+    ("permissions-policy-missing", "www.shop.test"),
+    ("personal-data-to-third-party", "example-analytics/email/query:dl"),
+    ("personal-data-to-third-party", "example-retargeting/email/body:email"),
+    ("referrer-policy-personal-data-url", "https://www.shop.test/newsletter/thanks"),
+    ("tracker-before-consent", "example-ad-network"),
+    ("tracker-before-consent", "example-analytics"),
+    ("tracker-before-consent", "example-data-exchange"),
+    ("tracker-before-consent", "example-recommendations"),
+    ("tracker-before-consent", "example-retargeting"),
+    ("tracker-before-consent", "example-social"),
+    ("transfer-outside-eea", "example-analytics"),
+    ("transfer-outside-eea", "example-data-exchange"),
+    ("transfer-outside-eea", "example-social"),
+}
+
+
+def _findings(out_dir: Path) -> dict[str, Any]:
+    return json.loads((out_dir / "findings.json").read_text(encoding="utf-8"))
+
+
+def _by_key(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["rule_id"], _PORT.sub("", f["subject"])): f for f in document["findings"]}
+
+
+def test_findings_file_validates_and_says_how_many(demo_run: CliRun) -> None:
+    document = _findings(demo_run.out_dir)
+    assert (
+        list(Draft202012Validator(load_schema("findings.schema.json")).iter_errors(document)) == []
+    )
+    counts = document["summary"]["by_severity"]
+    line = [text for text in stderr_lines(demo_run) if "findings (" in text]
+    assert line == [
+        f"{document['summary']['total']} findings ("
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        + f") -> {demo_run.out_dir / 'findings.json'}"
+    ]
+
+
+def test_exactly_the_planted_findings(demo_run: CliRun) -> None:
+    assert set(_by_key(_findings(demo_run.out_dir))) == EXPECTED
+
+
+def test_email_leaks_to_the_retargeter_in_the_unload_beacon(demo_run: CliRun) -> None:
+    finding = _by_key(_findings(demo_run.out_dir))[
+        ("personal-data-to-third-party", "example-retargeting/email/body:email")
+    ]
+    assert finding["severity"] == "high"
+    assert [_PORT.sub("", page) for page in finding["pages"]] == ["https://www.shop.test/account"]
+    evidence = finding["evidence"][0]
+    assert (evidence["method"], _PORT.sub("", evidence["url"])) == (
+        "POST",
+        "https://px.retarget.example/unload",
+    )
+    assert any(ref["ref"].startswith("Art. 5(1)(c)") for ref in finding["references"])
+
+
+def test_fourth_party_names_who_brought_it(demo_run: CliRun) -> None:
+    finding = _by_key(_findings(demo_run.out_dir))[("fourth-party", "example-data-exchange")]
+    assert finding["message"].startswith(
+        "Example Data Exchange was loaded by Example Retargeting, not by the site."
+    )
+    assert _PORT.sub("", finding["evidence"][0]["loaded_by_script"]) == (
+        "https://cdn.retarget.example/rt.js"
+    )
+    assert len(finding["pages"]) == 11  # home, products list, 8 products, account
+
+
+def test_report_reruns_the_rules_without_crawling(demo_run: CliRun, tmp_path: Path) -> None:
+    copy = tmp_path / "scan"
+    copy.mkdir()
+    (copy / "scan.json").write_bytes((demo_run.out_dir / "scan.json").read_bytes())
+    config = tmp_path / "scanner.toml"
+    config.write_text(
+        '[rules]\ndisabled = ["csp-missing"]\nvendor_files = ["'
+        + str(Path(__file__).resolve().parent.parent / "scanner/testworld/vendors.json")
+        + '"]\n[rules.severity]\n"fourth-party" = "critical"\n'
+    )
+    run = run_scanner("report", str(copy), "--config", str(config))
+    assert run.returncode == 0, run.stderr
+    findings = _by_key(_findings(copy))
+    assert set(findings) == EXPECTED - {("csp-missing", "www.shop.test")}
+    assert findings[("fourth-party", "example-data-exchange")]["severity"] == "critical"
+    assert not (copy / "crawl.log").exists()
+
+
+def test_report_on_a_folder_without_a_scan_is_one_clear_line(tmp_path: Path) -> None:
+    run = run_scanner("report", str(tmp_path))
+    assert (run.returncode, stderr_lines(run)) == (
+        2,
+        [f"error: {tmp_path / 'scan.json'} does not exist; give the folder of a finished scan"],
+    )

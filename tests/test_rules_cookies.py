@@ -1,0 +1,122 @@
+"""Cookie rules, from small scan fixtures: exact findings, positive and negative."""
+
+from __future__ import annotations
+
+from scanner.checks.cookies import check as CHECK
+from scanner.findings.settings import RuleSettings
+from tests.rule_fixtures import HOME, YEAR, cookie, findings_of, page, scan, summary
+
+ANALYTICS_COLLECT = "https://collect.analytics.example/c"
+AD_SCRIPT = "https://ads.adnet.example/ad.js"
+
+
+def test_long_lived_third_party_analytics_cookie() -> None:
+    uid = cookie("_ae_uid", ".analytics.example", set_by=ANALYTICS_COLLECT, lifetime_s=2 * YEAR,
+                 same_site="None")  # fmt: skip
+    findings = findings_of(scan(page(cookies=[uid])), CHECK)
+    assert summary(findings) == {
+        ("cookie-nonessential-before-consent", "_ae_uid@.analytics.example", "high"),
+        ("cookie-third-party", "_ae_uid@.analytics.example", "medium"),
+        ("cookie-lifetime-excessive", "_ae_uid@.analytics.example", "medium"),
+    }
+    lifetime = next(f for f in findings if f.rule_id == "cookie-lifetime-excessive")
+    assert lifetime.message == (
+        "Cookie _ae_uid (.analytics.example) asks to live 730 days; the maximum is 395 days."
+    )
+    assert lifetime.evidence == [
+        {
+            "page": HOME,
+            "kind": "cookie",
+            "name": "_ae_uid",
+            "domain": ".analytics.example",
+            "source": "header",
+            "set_by": ANALYTICS_COLLECT,
+            "set_by_vendor": "Example Analytics",
+            "lifetime_days": 730.0,
+            "secure": True,
+            "http_only": False,
+            "same_site": "None",
+            "stored": True,
+            "refused_reasons": [],
+        }
+    ]
+    assert lifetime.vendor == "example-analytics"
+    assert lifetime.references[0]["source"].startswith("GDPR")
+
+
+def test_well_configured_first_party_session_cookie_gives_nothing() -> None:
+    session = cookie("session", "www.shop.test", set_by=HOME, lifetime_s=None, http_only=True)
+    assert findings_of(scan(page(cookies=[session])), CHECK) == []
+
+
+def test_first_party_session_cookie_without_flags() -> None:
+    weak = cookie("sessionid", "www.shop.test", set_by=HOME, lifetime_s=None, secure=False,
+                  same_site=None)  # fmt: skip
+    assert summary(findings_of(scan(page(cookies=[weak])), CHECK)) == {
+        ("cookie-missing-secure", "sessionid@www.shop.test", "medium"),
+        ("cookie-missing-samesite", "sessionid@www.shop.test", "low"),
+        ("cookie-missing-httponly", "sessionid@www.shop.test", "low"),
+    }
+
+
+def test_script_cookie_is_not_blamed_for_missing_httponly() -> None:
+    from_script = cookie("sid_pref", "www.shop.test", set_by=HOME, source="script",
+                         lifetime_s=None)  # fmt: skip
+    assert findings_of(scan(page(cookies=[from_script])), CHECK) == []
+
+
+def test_refused_cookies_say_why() -> None:
+    refused = cookie("ad_pref", "ads.adnet.example", set_by=AD_SCRIPT, secure=False,
+                     same_site="None", stored=False, refused=("SameSiteNoneInsecure",))  # fmt: skip
+    findings = findings_of(scan(page(cookies=[refused])), CHECK)
+    assert summary(findings) == {
+        ("cookie-samesite-none-insecure", "ad_pref@ads.adnet.example", "medium"),
+        ("cookie-refused-by-browser", "ad_pref@ads.adnet.example", "medium"),
+    }
+    refusal = next(f for f in findings if f.rule_id == "cookie-refused-by-browser")
+    assert refusal.message == (
+        "The browser refused cookie ad_pref (ads.adnet.example): SameSiteNoneInsecure."
+    )
+
+
+def test_known_tracking_name_set_by_first_party_script() -> None:
+    ga = cookie("_ga", ".shop.test", set_by=HOME, source="script")
+    findings = findings_of(scan(page(cookies=[ga])), CHECK)
+    assert summary(findings) == {("cookie-nonessential-before-consent", "_ga@.shop.test", "high")}
+    assert findings[0].message == (
+        "Cookie _ga (.shop.test, analytics, Google Analytics) was set before consent."
+    )
+
+
+def test_deleting_a_cookie_is_not_setting_one() -> None:
+    gone = cookie("_ga", ".shop.test", set_by=HOME, lifetime_s=-1.0, deletion=True)
+    assert findings_of(scan(page(cookies=[gone])), CHECK) == []
+
+
+def test_the_same_cookie_on_many_pages_is_one_finding() -> None:
+    def visit(path: str) -> dict:
+        ad = cookie("ad_uid", "ads.adnet.example", set_by=AD_SCRIPT, same_site="None")
+        return page(f"https://www.shop.test/{path}", cookies=[ad])
+
+    findings = findings_of(scan(visit("a"), visit("b"), visit("a")), CHECK)
+    third_party = next(f for f in findings if f.rule_id == "cookie-third-party")
+    assert third_party.pages == ["https://www.shop.test/a", "https://www.shop.test/b"]
+    assert third_party.evidence_count == 3
+    assert third_party.message.endswith("(on 2 pages)")
+
+
+def test_settings_disable_rules_change_severity_lifetime_and_own_domains() -> None:
+    uid = cookie("_ae_uid", ".analytics.example", set_by=ANALYTICS_COLLECT, lifetime_s=2 * YEAR,
+                 same_site="None")  # fmt: skip
+    settings = RuleSettings(
+        disabled=("cookie-nonessential-before-consent",),
+        severity={"cookie-third-party": "low"},
+        max_cookie_lifetime_days=800,
+    )
+    assert summary(findings_of(scan(page(cookies=[uid])), CHECK, settings)) == {
+        ("cookie-third-party", "_ae_uid@.analytics.example", "low"),
+    }
+    own = RuleSettings(own_domains=("analytics.example",))
+    assert summary(findings_of(scan(page(cookies=[uid])), CHECK, own)) == {
+        ("cookie-lifetime-excessive", "_ae_uid@.analytics.example", "medium"),
+    }

@@ -1,0 +1,115 @@
+"""Third-party rules, from small scan fixtures (vendors from the demo's vendor file)."""
+
+from __future__ import annotations
+
+from scanner.checks.third_parties import check as CHECK
+from tests.rule_fixtures import findings_of, page, request, scan, summary
+
+TM = "https://tags.tagmgr.example/tm.js"
+RT = "https://cdn.retarget.example/rt.js"
+MATCH = "https://sync.fourthparty.example/match.js"
+
+
+def test_tracker_before_consent_and_transfer_outside_the_eea() -> None:
+    hit = request(1, "https://collect.analytics.example/c?cid=1", resource_type="image")
+    findings = findings_of(scan(page(requests=[hit])), CHECK)
+    assert summary(findings) == {
+        ("tracker-before-consent", "example-analytics", "high"),
+        ("transfer-outside-eea", "example-analytics", "medium"),
+    }
+    transfer = next(f for f in findings if f.rule_id == "transfer-outside-eea")
+    assert transfer.message == (
+        "Example Analytics (Example Analytics Inc.) is based in US, outside the EEA, and "
+        "received requests from the page."
+    )
+
+
+def test_eea_vendor_is_not_a_transfer() -> None:
+    ad = request(1, "https://ads.adnet.example/ad.js")
+    assert summary(findings_of(scan(page(requests=[ad])), CHECK)) == {
+        ("tracker-before-consent", "example-ad-network", "high"),
+    }
+
+
+def test_unidentified_third_party_is_reported_for_identification() -> None:
+    unknown = request(1, "https://cdn.unknown-widgets.test/w.js")
+    findings = findings_of(scan(page(requests=[unknown])), CHECK)
+    assert summary(findings) == {
+        ("unidentified-third-party", "unidentified:unknown-widgets.test", "info")
+    }
+
+
+def test_first_party_requests_give_nothing() -> None:
+    own = request(1, "https://static.shop.test/app.js")
+    assert findings_of(scan(page(requests=[own])), CHECK) == []
+
+
+def test_email_in_a_beacon_body_is_personal_data_sent() -> None:
+    beacon = request(
+        1,
+        "https://px.retarget.example/unload",
+        method="POST",
+        resource_type="ping",
+        initiator=("script", RT),
+        headers=[["Content-Type", "text/plain;charset=UTF-8"]],
+        body='{"email":"jane.doe@example.com","page":"https://www.shop.test/account","ts":1}',
+        phase="unload",
+    )
+    findings = findings_of(scan(page(requests=[beacon])), CHECK)
+    personal = [f for f in findings if f.rule_id == "personal-data-to-third-party"]
+    assert [(f.subject, f.severity, f.message) for f in personal] == [
+        (
+            "example-retargeting/email/body:email",
+            "high",
+            "Example Retargeting received an e-mail address in body field 'email' (plain).",
+        )
+    ]
+    assert personal[0].evidence[0]["encoding"] == "plain"
+
+
+def test_vendor_brought_in_by_a_vendor_not_by_the_tag_manager() -> None:
+    requests = [
+        request(1, TM),
+        request(2, RT, initiator=("script", TM)),
+        request(3, MATCH, initiator=("script", RT)),
+    ]
+    findings = findings_of(scan(page(requests=requests)), CHECK)
+    fourth = [f for f in findings if f.rule_id == "fourth-party"]
+    assert [(f.subject, f.message) for f in fourth] == [
+        (
+            "example-data-exchange",
+            "Example Data Exchange was loaded by Example Retargeting, not by the site.",
+        )
+    ]
+    assert fourth[0].evidence[0]["loaded_by_script"] == RT
+
+
+def test_a_vendor_the_site_also_loads_itself_is_not_a_fourth_party() -> None:
+    requests = [
+        request(1, RT),
+        request(2, MATCH, initiator=("script", RT)),
+    ]
+    other_page = page("https://www.shop.test/b", requests=[request(1, MATCH)])
+    findings = findings_of(scan(page(requests=requests), other_page), CHECK)
+    assert not [f for f in findings if f.rule_id == "fourth-party"]
+
+
+def test_personal_data_in_the_page_url_without_a_strict_referrer_policy() -> None:
+    url = "https://www.shop.test/thanks?email=jane.doe%40example.com"
+    hit = request(1, "https://ads.adnet.example/ad.js", initiator=("parser", url))
+    loose = findings_of(scan(page(url, requests=[hit])), CHECK)
+    assert ("referrer-policy-personal-data-url", "https://www.shop.test/thanks", "medium") in (
+        summary(loose)
+    )
+    strict = page(url, requests=[hit], headers=[["Referrer-Policy", "strict-origin"]])
+    assert not [
+        f
+        for f in findings_of(scan(strict), CHECK)
+        if f.rule_id == "referrer-policy-personal-data-url"
+    ]
+    by_meta = page(url, requests=[hit], meta_referrer="no-referrer")
+    assert not [
+        f
+        for f in findings_of(scan(by_meta), CHECK)
+        if f.rule_id == "referrer-policy-personal-data-url"
+    ]
