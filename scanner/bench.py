@@ -13,8 +13,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scanner.procmem import tree_memory
 from scanner.testworld import running_test_world
@@ -89,3 +91,39 @@ def _emit(label: str, run: BenchRun, rate: str | None = None) -> str:
     )
     print(line, flush=True)
     return line
+
+
+def bench_rules(scan_file: Path, pages: int, runs: int) -> list[str]:
+    """Time the rules (read scan.json, classify, check, write findings.json) on a scan
+    grown to ``pages`` pages by repeating its pages under new URLs; medians of runs."""
+    from scanner.findings.analysis import analyse_scan
+    from scanner.findings.catalog import RuleCatalog
+    from scanner.findings.settings import RuleSettings
+    from scanner.testworld import DEMO_VENDORS
+
+    scan = json.loads(scan_file.read_text(encoding="utf-8"))
+    originals = scan["pages"]
+    scan["pages"] = [
+        {**page, "url": f"{page['url']}#copy-{index}"}
+        for index, page in zip(range(pages), _cycle(originals), strict=False)
+    ]
+    settings = RuleSettings(vendor_files=(str(DEMO_VENDORS),))
+    catalog = RuleCatalog.load()
+    timings = []
+    with tempfile.TemporaryDirectory(prefix="scanner-bench-rules-") as out:
+        (Path(out) / "scan.json").write_text(json.dumps(scan), encoding="utf-8")
+        for _ in range(runs):
+            started = time.perf_counter()
+            findings = analyse_scan(Path(out), settings, catalog)
+            timings.append(time.perf_counter() - started)
+    line = (
+        f"rules on {len(scan['pages'])} pages: median {statistics.median(timings):.2f} s "
+        f"over {runs} runs ({len(findings)} findings)"
+    )
+    print(line, flush=True)
+    return [line]
+
+
+def _cycle(items: list[Any]) -> Iterator[Any]:
+    while items:
+        yield from items

@@ -205,6 +205,15 @@ def _command_bench(args: argparse.Namespace) -> int:
 
     if any(n < 1 for n in args.pages) or args.runs < 1 or args.concurrency < 1:
         raise UserError("bench: --pages, --runs and --concurrency must be at least 1")
+    if args.rules_on:
+        from scanner.bench import bench_rules
+
+        scan_file = args.rules_on / "scan.json"
+        if not scan_file.exists():
+            raise UserError(f"{scan_file} does not exist; give the folder of a finished scan")
+        for pages in args.pages:
+            bench_rules(scan_file, pages, args.runs)
+        return EXIT_OK
     run_bench(args.pages, args.runs, args.concurrency)
     return EXIT_OK
 
@@ -275,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pages", type=int, nargs="+", default=[200, 1000], help="site sizes N (200 1000)"
     )
     bench.add_argument("--runs", type=int, default=3, help="runs per N; medians reported (3)")
+    bench.add_argument(
+        "--rules-on",
+        type=Path,
+        metavar="SCAN_DIR",
+        help="time the rules instead: on this scan's pages repeated to N pages",
+    )
     bench.add_argument(
         "--concurrency",
         type=int,
