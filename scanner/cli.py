@@ -136,7 +136,11 @@ def _rule_settings_from(
     base = args.config.parent if args.config else Path.cwd()
     vendor_files = [str(base / path) for path in settings.vendor_files]
     vendor_files += [str(path) for path in extra_vendor_files]
-    return dataclasses.replace(settings, vendor_files=tuple(vendor_files)), catalog
+    filter_lists = tuple(str(base / path) for path in settings.filter_lists)
+    return (
+        dataclasses.replace(settings, vendor_files=tuple(vendor_files), filter_lists=filter_lists),
+        catalog,
+    )
 
 
 def _analyse(args: argparse.Namespace, out_dir: Path, tables: Any, vendor_files: list[Path]) -> int:

@@ -3,9 +3,11 @@ schema), so a rule test exercises the same data a real scan gives it."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from scanner.classify.parties import PartyClassifier
+from scanner.classify.trackers import TrackerMatcher
 from scanner.classify.vendors import VendorCatalog
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.context import ScanContext
@@ -169,7 +171,13 @@ def findings_of(
     settings = settings or RuleSettings()
     vendors = VendorCatalog.load([DEMO_VENDORS])
     parties = PartyClassifier(SITE, settings.own_domains, vendors)
-    return run_checks(ScanContext(document, settings, parties), RuleCatalog.load(), (check,))
+    context = ScanContext(document, settings, parties, _trackers())
+    return run_checks(context, RuleCatalog.load(), (check,))
+
+
+@cache
+def _trackers() -> TrackerMatcher:
+    return TrackerMatcher.load()
 
 
 def summary(findings: list[Finding]) -> set[tuple[str, str, str]]:

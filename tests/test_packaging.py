@@ -36,6 +36,12 @@ def test_wheel_contains_data_and_scripts(tmp_path: Path) -> None:
         "scanner/capture/page_hide.js",
         "scanner/capture/page_facts.js",
         "scanner/testworld/sites/js/tm.js",
+        "scanner/testworld/vendors.json",
+        "scanner/_data/rules/catalog.json",
+        "scanner/_data/rules/vendors.json",
+        "scanner/_data/rules/cookie-names.json",
+        "scanner/_data/rules/filterlists/easyprivacy.txt",
+        "scanner/_data/rules/filterlists/README.md",
     }
     assert expected <= names
     schemas_in_repo = {p.name for p in (ROOT / "schemas").glob("*.json")}

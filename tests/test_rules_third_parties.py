@@ -113,3 +113,25 @@ def test_personal_data_in_the_page_url_without_a_strict_referrer_policy() -> Non
         for f in findings_of(scan(by_meta), CHECK)
         if f.rule_id == "referrer-policy-personal-data-url"
     ]
+
+
+def test_unidentified_host_matching_easyprivacy_is_a_tracker() -> None:
+    pixel = request(1, "https://stats.unknown-metrics.test/pixel.gif?src=site",
+                    resource_type="image")  # fmt: skip
+    findings = findings_of(scan(page(requests=[pixel])), CHECK)
+    assert summary(findings) == {
+        ("unidentified-third-party", "unidentified:unknown-metrics.test", "info"),
+        ("tracker-before-consent", "unidentified:unknown-metrics.test", "high"),
+    }
+    tracker = next(f for f in findings if f.rule_id == "tracker-before-consent")
+    assert tracker.message == (
+        "unknown-metrics.test was contacted before consent; "
+        "https://stats.unknown-metrics.test/pixel.gif?src=site matches a tracker filter list."
+    )
+
+
+def test_a_plain_script_on_an_unknown_host_is_not_called_a_tracker() -> None:
+    widget = request(1, "https://cdn.unknown-widgets.test/widget.js")
+    assert summary(findings_of(scan(page(requests=[widget])), CHECK)) == {
+        ("unidentified-third-party", "unidentified:unknown-widgets.test", "info"),
+    }

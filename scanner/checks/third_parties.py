@@ -31,14 +31,19 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
     for page in ctx.pages:
         url = ctx.page_url(page)
         contacted: dict[str, tuple[Party, dict[str, Any]]] = {}
+        listed: dict[str, dict[str, Any]] = {}
         for request in page["requests"]:
             party = ctx.party_of(request["url"])
             if party is None or party.first_party:
                 continue
             contacted.setdefault(party.vendor_id, (party, request))
+            if party.vendor_id not in listed and ctx.trackers.is_tracking(
+                request["url"], url, request["resource_type"]
+            ):
+                listed[party.vendor_id] = request
             yield from _personal_data(finder, party, request, url)
         for party, request in contacted.values():
-            yield from _vendor_contacted(party, request, url)
+            yield from _vendor_contacted(party, request, url, listed.get(party.vendor_id))
         for edge in load_edges(page, ctx.parties):
             edges[edge.vendor].append((url, edge))
         if contacted:
@@ -46,7 +51,11 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
     yield from _fourth_parties(ctx, edges)
 
 
-def _vendor_contacted(party: Party, request: dict[str, Any], url: str) -> Iterator[Observation]:
+def _vendor_contacted(
+    party: Party, request: dict[str, Any], url: str, listed: dict[str, Any] | None
+) -> Iterator[Observation]:
+    """What the first contact with a vendor on a page says; ``listed`` is its first
+    request that a tracker filter list matched, if any."""
     evidence = {"kind": "request", "url": request["url"], "method": request["method"]}
     vendor = party.vendor
     if vendor is None:
@@ -58,18 +67,24 @@ def _vendor_contacted(party: Party, request: dict[str, Any], url: str) -> Iterat
             {**evidence, "host": party.host},
             party.vendor_id,
         )
-        return
-    tracking = set(vendor.categories) & NON_ESSENTIAL_CATEGORIES
-    if tracking:
+    tracking = sorted(set(vendor.categories) & NON_ESSENTIAL_CATEGORIES) if vendor else []
+    if tracking or listed:
+        reason = f" ({', '.join(tracking)})" if tracking else ""
+        listed_note = f"; {listed['url']} matches a tracker filter list" if listed else ""
         yield Observation(
             "tracker-before-consent",
-            vendor.id,
+            party.vendor_id,
             url,
-            f"{vendor.name} ({', '.join(sorted(tracking))}) was contacted before consent.",
-            {**evidence, "vendor": vendor.name, "categories": sorted(tracking)},
-            vendor.id,
+            f"{party.vendor_name}{reason} was contacted before consent{listed_note}.",
+            {
+                **evidence,
+                "vendor": party.vendor_name,
+                "categories": tracking,
+                "filter_list_match": listed["url"] if listed else None,
+            },
+            party.vendor_id,
         )
-    if vendor.country not in EEA_COUNTRIES:
+    if vendor is not None and vendor.country not in EEA_COUNTRIES:
         yield Observation(
             "transfer-outside-eea",
             vendor.id,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from scanner.classify.parties import PartyClassifier
+from scanner.classify.trackers import TrackerMatcher
 from scanner.classify.vendors import VendorCatalog
 from scanner.errors import UserError
 from scanner.findings.catalog import RuleCatalog
@@ -29,6 +30,7 @@ def analyse_scan(out_dir: Path, settings: RuleSettings, catalog: RuleCatalog) ->
         raise UserError(f"{scan_file} is not valid JSON ({error}); re-run the scan") from None
     vendors = VendorCatalog.load([Path(path) for path in settings.vendor_files])
     parties = PartyClassifier(scan["site"], settings.own_domains, vendors)
-    findings = run_checks(ScanContext(scan, settings, parties), catalog)
+    trackers = TrackerMatcher.load([Path(path) for path in settings.filter_lists])
+    findings = run_checks(ScanContext(scan, settings, parties, trackers), catalog)
     write_json(out_dir / FINDINGS_FILE, findings_document(findings, scan))
     return findings

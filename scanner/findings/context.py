@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.classify.parties import Party, PartyClassifier
+from scanner.classify.trackers import TrackerMatcher
 from scanner.findings.settings import RuleSettings
 
 
@@ -16,6 +17,7 @@ class ScanContext:
     scan: dict[str, Any]
     settings: RuleSettings
     parties: PartyClassifier
+    trackers: TrackerMatcher
 
     @cached_property
     def pages(self) -> list[dict[str, Any]]:

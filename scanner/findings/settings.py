@@ -25,6 +25,8 @@ class RuleSettings:
     max_cookie_lifetime_days: int = DEFAULT_MAX_COOKIE_DAYS
     vendor_files: tuple[str, ...] = ()
     """Extra vendor catalog files (same format as rules/vendors.json)."""
+    filter_lists: tuple[str, ...] = ()
+    """Extra Adblock-Plus-format filter lists, used with the bundled EasyPrivacy."""
 
 
 def build_rule_settings(
@@ -60,6 +62,7 @@ def build_rule_settings(
         own_domains=tuple(_strings(table.get("own_domains", []), "own_domains", origin)),
         max_cookie_lifetime_days=lifetime,
         vendor_files=tuple(_strings(table.get("vendor_files", []), "vendor_files", origin)),
+        filter_lists=tuple(_strings(table.get("filter_lists", []), "filter_lists", origin)),
     )
 
 
