@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from scanner.checks.third_parties import check as CHECK
 from tests.rule_fixtures import findings_of, page, request, scan, summary
 
@@ -135,3 +137,23 @@ def test_a_plain_script_on_an_unknown_host_is_not_called_a_tracker() -> None:
     assert summary(findings_of(scan(page(requests=[widget])), CHECK)) == {
         ("unidentified-third-party", "unidentified:unknown-widgets.test", "info"),
     }
+
+
+def test_hashed_email_is_recognised_once_the_address_is_seen_in_the_clear() -> None:
+    sha256 = hashlib.sha256(b"jane.doe@example.com").hexdigest()
+    form = request(1, "https://www.shop.test/subscribe", method="POST",
+                   headers=[["Content-Type", "application/x-www-form-urlencoded"]],
+                   body="email=jane.doe%40example.com")  # fmt: skip
+    pixel = request(2, f"https://ads.adnet.example/px?em={sha256}", resource_type="image")
+    findings = findings_of(scan(page(requests=[form, pixel])), CHECK)
+    personal = [
+        (f.subject, f.message) for f in findings if f.rule_id == "personal-data-to-third-party"
+    ]
+    assert personal == [
+        (
+            "example-ad-network/email/query:em",
+            "Example Ad Network received an e-mail address in query field 'em' (sha256).",
+        )
+    ]
+    alone = findings_of(scan(page(requests=[pixel])), CHECK)
+    assert not [f for f in alone if f.rule_id == "personal-data-to-third-party"]

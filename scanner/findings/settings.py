@@ -27,6 +27,9 @@ class RuleSettings:
     """Extra vendor catalog files (same format as rules/vendors.json)."""
     filter_lists: tuple[str, ...] = ()
     """Extra Adblock-Plus-format filter lists, used with the bundled EasyPrivacy."""
+    known_personal_data: tuple[str, ...] = ()
+    """Values known to be personal data (e.g. a test customer's e-mail address): found
+    in requests in any field and encoding, hashed forms included."""
 
 
 def build_rule_settings(
@@ -63,6 +66,9 @@ def build_rule_settings(
         max_cookie_lifetime_days=lifetime,
         vendor_files=tuple(_strings(table.get("vendor_files", []), "vendor_files", origin)),
         filter_lists=tuple(_strings(table.get("filter_lists", []), "filter_lists", origin)),
+        known_personal_data=tuple(
+            _strings(table.get("known_personal_data", []), "known_personal_data", origin)
+        ),
     )
 
 
