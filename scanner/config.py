@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, read_user_file
 
 TRACKING_PARAMETERS = (
     "utm_*",
@@ -80,14 +80,9 @@ CONFIG_TABLES = ("scan", "rules")
 
 def read_config_tables(path: Path) -> dict[str, dict[str, Any]]:
     """The ``[scan]`` and ``[rules]`` tables of a TOML config file (empty when absent)."""
+    text = read_user_file(path, "config file", "check the --config path")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist; check the --config path") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"config file {path} is not UTF-8 text; save it as UTF-8") from None
-    except OSError as error:
-        raise ConfigError(f"config file {path} cannot be read: {error.strerror}") from None
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
     unknown_tables = set(document) - set(CONFIG_TABLES)

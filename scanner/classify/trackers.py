@@ -8,7 +8,7 @@ from pathlib import Path
 
 import adblock
 
-from scanner.errors import ConfigError
+from scanner.errors import read_user_file
 from scanner.resources import data_dir
 
 BUNDLED_LISTS = ("easyprivacy.txt",)
@@ -45,12 +45,8 @@ class TrackerMatcher:
             filters.add_filter_list(path.read_text(encoding="utf-8"))
             names.append(path.name)
         for path in extra_lists:
-            try:
-                filters.add_filter_list(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError) as error:
-                raise ConfigError(
-                    f"filter list {path} cannot be read ({error}); fix filter_lists in [rules]"
-                ) from None
+            text = read_user_file(path, "filter list", "fix filter_lists in [rules]")
+            filters.add_filter_list(text)
             names.append(str(path))
         return cls(adblock.Engine(filter_set=filters, optimize=True), tuple(names))
 

@@ -20,7 +20,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, read_user_file
 from scanner.resources import data_dir, load_schema
 
 CATALOG_SCHEMA = "vendor-catalog.schema.json"
@@ -135,14 +135,7 @@ def read_catalog_file(path: Path) -> list[Vendor]:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"vendor catalog {path} does not exist; check the path") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"vendor catalog {path} is not UTF-8 text; save it as UTF-8") from None
-    except OSError as error:
-        raise ConfigError(f"vendor catalog {path} cannot be read: {error.strerror}") from None
+    text = read_user_file(path, "vendor catalog", "check the path")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
