@@ -334,8 +334,8 @@ def test_strong_csp_has_a_fresh_nonce_per_response(world: TestWorld) -> None:
 def test_weak_report_only_and_meta_csp(world: TestWorld) -> None:
     weak = fetch(world, "www.shop.test", "/security/csp-weak")
     assert weak.headers["Content-Security-Policy"] == (
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval' https: *.analytics.example; "
-        "report-uri /csp-report"
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' https: *.analytics.example "
+        "https://cdn.unused-widgets.example; report-uri /csp-report"
     )
     assert 'eval("1+1")' in weak.text
     report_only = fetch(world, "www.shop.test", "/security/csp-report-only")

@@ -16,9 +16,10 @@ STRONG_CSP = (
     "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'; report-uri " + CSP_REPORT_PATH
 )
+# cdn.unused-widgets.example is allowed but never used: a gap only a crawl can show.
 WEAK_CSP = (
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval' https: *.analytics.example; "
-    "report-uri " + CSP_REPORT_PATH
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' https: *.analytics.example "
+    "https://cdn.unused-widgets.example; report-uri " + CSP_REPORT_PATH
 )
 REPORT_ONLY_CSP = "default-src 'self'; report-uri " + CSP_REPORT_PATH
 META_CSP = "img-src 'self'"
