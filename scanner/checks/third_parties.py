@@ -26,9 +26,7 @@ ALL_REFERRER_POLICIES = SAFE_REFERRER_POLICIES | {
 
 
 def check(ctx: ScanContext) -> Iterator[Observation]:
-    finder = PersonalDataFinder(
-        [*ctx.settings.known_personal_data, *_personal_data_seen_in_the_clear(ctx)]
-    )
+    finder = ctx.personal_data
     edges: dict[str, list[tuple[str, LoadEdge]]] = defaultdict(list)
     for page in ctx.pages:
         url = ctx.page_url(page)
@@ -51,28 +49,6 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
         if contacted:
             yield from _personal_data_in_page_url(finder, page, url)
     yield from _fourth_parties(ctx, edges)
-
-
-def _personal_data_seen_in_the_clear(ctx: ScanContext) -> set[str]:
-    """E-mail addresses and phone numbers sent anywhere in plain or URL-encoded form.
-
-    Knowing them lets the finder recognise their hashes (MD5, SHA-1, SHA-256) sent to
-    other vendors: a hash on its own looks like any random identifier.
-    """
-    finder = PersonalDataFinder()
-    seen: set[str] = set()
-    for page in ctx.pages:
-        for found in finder.find_in_request(ctx.page_url(page), [], None, None):
-            seen.add(found.value)
-        for request in page["requests"]:
-            body = (request.get("body") or {}).get("text")
-            for found in finder.find_in_request(request["url"], request["headers"], body, None):
-                if found.category in ("email", "phone") and found.encoding in _CLEAR:
-                    seen.add(found.value)
-    return seen
-
-
-_CLEAR = frozenset({"plain", "url-encoded", "base64"})
 
 
 def _vendor_contacted(

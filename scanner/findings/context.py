@@ -8,8 +8,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.classify.parties import Party, PartyClassifier
+from scanner.classify.pii import PersonalDataFinder
 from scanner.classify.trackers import TrackerMatcher
 from scanner.findings.settings import RuleSettings
+
+_CLEAR = frozenset({"plain", "url-encoded", "base64"})
 
 
 @dataclass
@@ -23,6 +26,32 @@ class ScanContext:
     def pages(self) -> list[dict[str, Any]]:
         """Pages the browser rendered (failed ones too: what they loaded still counts)."""
         return [page for page in self.scan["pages"] if page["outcome"] != "not-html"]
+
+    @cached_property
+    def personal_data(self) -> PersonalDataFinder:
+        """The finder, knowing the configured values and those seen in the clear."""
+        return PersonalDataFinder(
+            [*self.settings.known_personal_data, *self._personal_data_seen_in_the_clear()]
+        )
+
+    def _personal_data_seen_in_the_clear(self) -> set[str]:
+        """E-mail addresses and phone numbers sent anywhere in plain or encoded form.
+
+        Knowing them lets the finder recognise their hashes (MD5, SHA-1, SHA-256) sent to
+        other vendors: a hash on its own looks like any random identifier.
+        """
+        finder = PersonalDataFinder()
+        seen: set[str] = set()
+        for page in self.pages:
+            for found in finder.find_in_request(self.page_url(page), [], None, None):
+                seen.add(found.value)
+            for request in page["requests"]:
+                body = (request.get("body") or {}).get("text")
+                found_all = finder.find_in_request(request["url"], request["headers"], body, None)
+                for found in found_all:
+                    if found.category in ("email", "phone") and found.encoding in _CLEAR:
+                        seen.add(found.value)
+        return seen
 
     def party_of(self, url: str) -> Party | None:
         host = urlsplit(url).hostname
