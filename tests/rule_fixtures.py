@@ -168,11 +168,15 @@ def findings_of(
     document: dict[str, Any], check: Check, settings: RuleSettings | None = None
 ) -> list[Finding]:
     """The findings one check (one rule area) makes of a scan fixture."""
+    return run_checks(context_of(document, settings), RuleCatalog.load(), (check,))
+
+
+def context_of(document: dict[str, Any], settings: RuleSettings | None = None) -> ScanContext:
+    """A scan fixture classified with the demo's vendor file, as the rules see it."""
     settings = settings or RuleSettings()
     vendors = VendorCatalog.load([DEMO_VENDORS])
     parties = PartyClassifier(SITE, settings.own_domains, vendors)
-    context = ScanContext(document, settings, parties, _trackers())
-    return run_checks(context, RuleCatalog.load(), (check,))
+    return ScanContext(document, settings, parties, _trackers())
 
 
 @cache
