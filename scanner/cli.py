@@ -16,17 +16,28 @@ from scanner.errors import UserError
 from scanner.findings.model import SEVERITIES
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INTERNAL = 4
 
 EXIT_CODES_HELP = """exit codes:
   0  the scan completed
+  1  scanner dpa check: some DPA files have problems (each printed)
   2  bad input (URL, option or config file) or no browser: nothing was scanned
   3  the scan was interrupted, left pages unvisited or could render no page:
      scan.json says which
   4  internal error: the scan result does not match its schema (please report)
 """
+
+
+def _rules_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("rules")
+    group.add_argument(
+        "--dpa-dir",
+        type=Path,
+        help="folder of the vendors' DPA schemas (overrides dpa_dir in [rules])",
+    )
 
 
 def _crawl_options(parser: argparse.ArgumentParser) -> None:
@@ -107,7 +118,9 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-_NOT_SETTINGS = {"command", "out", "config", "url", "host_map_items", "handler", "scan_dir"}
+_NOT_SETTINGS = {
+    "command", "out", "config", "url", "host_map_items", "handler", "scan_dir", "dpa_dir",
+}  # fmt: skip
 
 
 def _config_tables(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
@@ -125,7 +138,10 @@ def _settings_from(
 
 
 def _rule_settings_from(
-    args: argparse.Namespace, tables: dict[str, dict[str, Any]], extra_vendor_files: list[Path]
+    args: argparse.Namespace,
+    tables: dict[str, dict[str, Any]],
+    extra_vendor_files: list[Path],
+    default_dpa_dir: Path | None = None,
 ) -> Any:
     from scanner.findings.catalog import RuleCatalog
     from scanner.findings.settings import build_rule_settings
@@ -137,16 +153,28 @@ def _rule_settings_from(
     vendor_files = [str(base / path) for path in settings.vendor_files]
     vendor_files += [str(path) for path in extra_vendor_files]
     filter_lists = tuple(str(base / path) for path in settings.filter_lists)
-    return (
-        dataclasses.replace(settings, vendor_files=tuple(vendor_files), filter_lists=filter_lists),
-        catalog,
+    dpa_dir = getattr(args, "dpa_dir", None) or (
+        str(base / settings.dpa_dir) if settings.dpa_dir else default_dpa_dir
     )
+    settings = dataclasses.replace(
+        settings,
+        vendor_files=tuple(vendor_files),
+        filter_lists=filter_lists,
+        dpa_dir=str(dpa_dir) if dpa_dir else None,
+    )
+    return settings, catalog
 
 
-def _analyse(args: argparse.Namespace, out_dir: Path, tables: Any, vendor_files: list[Path]) -> int:
+def _analyse(
+    args: argparse.Namespace,
+    out_dir: Path,
+    tables: Any,
+    vendor_files: list[Path],
+    default_dpa_dir: Path | None = None,
+) -> int:
     from scanner.findings.analysis import analyse_scan
 
-    rule_settings, catalog = _rule_settings_from(args, tables, vendor_files)
+    rule_settings, catalog = _rule_settings_from(args, tables, vendor_files, default_dpa_dir)
     findings = analyse_scan(out_dir, rule_settings, catalog)
     counts = Counter(finding.severity for finding in findings)
     summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
@@ -174,6 +202,7 @@ def _command_scan(args: argparse.Namespace) -> int:
 
 
 def _command_demo(args: argparse.Namespace) -> int:
+    from scanner.dpa.examples import EXAMPLE_DPAS
     from scanner.scan import run_scan
     from scanner.testworld import DEMO_VENDORS, running_test_world
 
@@ -182,10 +211,16 @@ def _command_demo(args: argparse.Namespace) -> int:
         demo = {"host_map": {"*": "127.0.0.1"}, "trusted_spki": [world.spki_sha256]}
         print(f"Demo site running at {world.start_url} (fake hosts on loopback)", file=sys.stderr)
         outcome = run_scan(world.start_url, args.out, _settings_from(args, tables, demo))
-    return _finish(args, outcome, tables, [DEMO_VENDORS])
+    return _finish(args, outcome, tables, [DEMO_VENDORS], EXAMPLE_DPAS)
 
 
-def _finish(args: argparse.Namespace, outcome: Any, tables: Any, vendor_files: list[Path]) -> int:
+def _finish(
+    args: argparse.Namespace,
+    outcome: Any,
+    tables: Any,
+    vendor_files: list[Path],
+    default_dpa_dir: Path | None = None,
+) -> int:
     """Summarise the crawl, run the rules on what it saw, then give the verdict."""
     counts = outcome.outcomes
     print(
@@ -195,8 +230,48 @@ def _finish(args: argparse.Namespace, outcome: Any, tables: Any, vendor_files: l
         file=sys.stderr,
     )
     if outcome.scan_file.exists():
-        _analyse(args, outcome.scan_file.parent, tables, vendor_files)
+        _analyse(args, outcome.scan_file.parent, tables, vendor_files, default_dpa_dir)
     return _verdict(outcome)
+
+
+def _command_dpa_check(args: argparse.Namespace) -> int:
+    from scanner.dpa import load_dpa_folder
+
+    dpas = load_dpa_folder(args.folder)
+    for problem in dpas.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    vendors = ", ".join(dpas.vendors) or "none"
+    print(f"{len(dpas)} usable DPA schemas (vendors: {vendors}), {len(dpas.problems)} problems")
+    return EXIT_FINDINGS if dpas.problems else EXIT_OK
+
+
+def _command_dpa_init(args: argparse.Namespace) -> int:
+    import json
+
+    from scanner.dpa.records import build_records
+    from scanner.dpa.starter import starter_schema
+    from scanner.findings.analysis import scan_context
+
+    tables = _config_tables(args)
+    rule_settings, _ = _rule_settings_from(args, tables, list(args.vendors or []))
+    context = scan_context(args.scan, rule_settings)
+    records = build_records(context)
+    if args.vendor_id not in records:
+        seen = ", ".join(records) or "none"
+        raise UserError(
+            f"vendor {args.vendor_id!r} was not seen in {args.scan / 'scan.json'}; "
+            f"vendors seen: {seen}"
+        )
+    schema = starter_schema(records[args.vendor_id], context.scan["site"])
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        if args.out.exists():
+            raise UserError(f"{args.out} exists; choose another --out or remove it first")
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}: edit its TODO clauses", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _command_report(args: argparse.Namespace) -> int:
@@ -264,11 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("url", help="start URL, e.g. https://www.example.com/")
     scan.add_argument("--out", type=Path, required=True, help="output folder")
     _crawl_options(scan)
+    _rules_options(scan)
     scan.set_defaults(handler=_command_scan)
 
     demo = commands.add_parser("demo", help="scan the bundled demo site (served on loopback)")
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder")
     _crawl_options(demo)
+    _rules_options(demo)
     demo.set_defaults(handler=_command_demo)
 
     report = commands.add_parser(
@@ -279,7 +356,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--vendors", type=Path, action="append", help="extra vendor catalog file; repeatable"
     )
+    _rules_options(report)
     report.set_defaults(handler=_command_report)
+
+    dpa = commands.add_parser("dpa", help="data-processing agreement schemas")
+    dpa_commands = dpa.add_subparsers(dest="dpa_command", required=True, metavar="ACTION")
+    check = dpa_commands.add_parser("check", help="validate a folder of DPA schemas")
+    check.add_argument("folder", type=Path)
+    check.set_defaults(handler=_command_dpa_check)
+    init = dpa_commands.add_parser(
+        "init", help="write a starting DPA schema for a vendor from what a scan saw"
+    )
+    init.add_argument("vendor_id", help="the vendor's id, as in findings.json")
+    init.add_argument("--scan", type=Path, required=True, help="folder of a finished scan")
+    init.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    init.add_argument("--config", type=Path, help="TOML file with a [rules] table")
+    init.add_argument(
+        "--vendors", type=Path, action="append", help="extra vendor catalog file; repeatable"
+    )
+    init.set_defaults(handler=_command_dpa_init)
 
     bench = commands.add_parser(
         "bench", help="measure pages/s and peak memory on a generated N-page site"

@@ -77,6 +77,14 @@ EXPECTED = {
     ("transfer-outside-eea", "example-analytics"),
     ("transfer-outside-eea", "example-data-exchange"),
     ("transfer-outside-eea", "example-social"),
+    # the example DPAs (schemas/dpa-examples) applied to the demo's vendors
+    ("dpa-undeclared-vendor", "example-retargeting"),
+    ("dpa-undeclared-vendor", "example-data-exchange"),
+    ("dpa-undeclared-vendor", "example-social"),
+    ("dpa-violation", "example-analytics data_categories 4.2"),
+    ("dpa-violation", "example-analytics cookies 5.1"),
+    ("dpa-violation", "example-ad-network before_consent 3.1"),
+    ("dpa-violation", "example-recommendations latency_ms 7.2"),
 }
 
 
@@ -136,10 +144,12 @@ def test_report_reruns_the_rules_without_crawling(demo_run: CliRun, tmp_path: Pa
     copy.mkdir()
     (copy / "scan.json").write_bytes((demo_run.out_dir / "scan.json").read_bytes())
     config = tmp_path / "scanner.toml"
+    root = Path(__file__).resolve().parent.parent
     config.write_text(
-        '[rules]\ndisabled = ["csp-missing"]\nvendor_files = ["'
-        + str(Path(__file__).resolve().parent.parent / "scanner/testworld/vendors.json")
-        + '"]\n[rules.severity]\n"fourth-party" = "critical"\n'
+        '[rules]\ndisabled = ["csp-missing"]\n'
+        f'vendor_files = ["{root / "scanner/testworld/vendors.json"}"]\n'
+        f'dpa_dir = "{root / "schemas/dpa-examples"}"\n'
+        '[rules.severity]\n"fourth-party" = "critical"\n'
     )
     run = run_scanner("report", str(copy), "--config", str(config))
     assert run.returncode == 0, run.stderr
@@ -155,3 +165,22 @@ def test_report_on_a_folder_without_a_scan_is_one_clear_line(tmp_path: Path) -> 
         2,
         [f"error: {tmp_path / 'scan.json'} does not exist; give the folder of a finished scan"],
     )
+
+
+def test_dpa_findings_quote_the_contract(demo_run: CliRun) -> None:
+    findings = _by_key(_findings(demo_run.out_dir))
+    email = findings[("dpa-violation", "example-analytics data_categories 4.2")]
+    assert email["message"].startswith(
+        "Example Analytics received e-mail addresses; the agreement allows only online "
+        "identifiers, page URLs, IP addresses and device data (clause 4.2)."
+    )
+    assert email["severity"] == "high"
+    assert email["evidence"][0]["agreement"] == (
+        "Data Processing Addendum to the Example Analytics Terms of Service"
+    )
+    cookie = findings[("dpa-violation", "example-analytics cookies 5.1")]
+    assert "for 730 days; the agreement allows at most 395 days (clause 5.1)" in cookie["message"]
+    latency = findings[("dpa-violation", "example-recommendations latency_ms 7.2")]
+    assert "the agreement allows 800 ms (clause 7.2)" in latency["message"]
+    undeclared = findings[("dpa-undeclared-vendor", "example-data-exchange")]
+    assert undeclared["message"].endswith("it was brought in by example-retargeting. (on 11 pages)")

@@ -42,11 +42,13 @@ def test_wheel_contains_data_and_scripts(tmp_path: Path) -> None:
         "scanner/_data/rules/cookie-names.json",
         "scanner/_data/rules/filterlists/easyprivacy.txt",
         "scanner/_data/rules/filterlists/README.md",
+        "scanner/_data/schemas/dpa-examples/baseline.json",
     }
     assert expected <= names
-    schemas_in_repo = {p.name for p in (ROOT / "schemas").glob("*.json")}
+    schemas = ROOT / "schemas"
+    schemas_in_repo = {p.relative_to(schemas).as_posix() for p in schemas.rglob("*.json")}
     schemas_in_wheel = {
-        Path(n).name
+        n.removeprefix("scanner/_data/schemas/")
         for n in names
         if n.startswith("scanner/_data/schemas/") and n.endswith(".json")
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 from scanner.classify.parties import PartyClassifier
 from scanner.classify.trackers import TrackerMatcher
 from scanner.classify.vendors import VendorCatalog
+from scanner.dpa import load_dpa_folder
 from scanner.errors import UserError
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.context import ScanContext
@@ -21,6 +22,14 @@ FINDINGS_FILE = "findings.json"
 
 def analyse_scan(out_dir: Path, settings: RuleSettings, catalog: RuleCatalog) -> list[Finding]:
     """Run the rules on ``out_dir/scan.json`` and write ``out_dir/findings.json``."""
+    context = scan_context(out_dir, settings)
+    findings = run_checks(context, catalog)
+    write_json(out_dir / FINDINGS_FILE, findings_document(findings, context.scan))
+    return findings
+
+
+def scan_context(out_dir: Path, settings: RuleSettings) -> ScanContext:
+    """A finished scan, classified as the rules see it."""
     scan_file = out_dir / "scan.json"
     try:
         scan = json.loads(scan_file.read_text(encoding="utf-8"))
@@ -31,6 +40,5 @@ def analyse_scan(out_dir: Path, settings: RuleSettings, catalog: RuleCatalog) ->
     vendors = VendorCatalog.load([Path(path) for path in settings.vendor_files])
     parties = PartyClassifier(scan["site"], settings.own_domains, vendors)
     trackers = TrackerMatcher.load([Path(path) for path in settings.filter_lists])
-    findings = run_checks(ScanContext(scan, settings, parties, trackers), catalog)
-    write_json(out_dir / FINDINGS_FILE, findings_document(findings, scan))
-    return findings
+    dpas = load_dpa_folder(Path(settings.dpa_dir)) if settings.dpa_dir else None
+    return ScanContext(scan, settings, parties, trackers, dpas)

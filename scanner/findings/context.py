@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from scanner.classify.parties import Party, PartyClassifier
 from scanner.classify.pii import PersonalDataFinder
 from scanner.classify.trackers import TrackerMatcher
+from scanner.dpa import DpaSet
 from scanner.findings.settings import RuleSettings
 
 _CLEAR = frozenset({"plain", "url-encoded", "base64"})
@@ -21,6 +22,8 @@ class ScanContext:
     settings: RuleSettings
     parties: PartyClassifier
     trackers: TrackerMatcher
+    dpas: DpaSet | None = None
+    """The organisation's data-processing agreements, when a DPA folder is configured."""
 
     @cached_property
     def pages(self) -> list[dict[str, Any]]:

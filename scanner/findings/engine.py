@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.checks import content_security, cookies, headers, mixed_content, third_parties
+from scanner.checks import content_security, cookies, dpa, headers, mixed_content, third_parties
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Finding, Observation, severity_rank
@@ -19,6 +19,7 @@ Check = Callable[[ScanContext], Iterable[Observation]]
 CHECKS: tuple[Check, ...] = (
     cookies.check,
     third_parties.check,
+    dpa.check,
     mixed_content.check,
     headers.check,
     content_security.check,

@@ -27,6 +27,8 @@ class RuleSettings:
     """Extra vendor catalog files (same format as rules/vendors.json)."""
     filter_lists: tuple[str, ...] = ()
     """Extra Adblock-Plus-format filter lists, used with the bundled EasyPrivacy."""
+    dpa_dir: str | None = None
+    """Folder of the vendors' DPA schemas; None: no DPA checks."""
     known_personal_data: tuple[str, ...] = ()
     """Values known to be personal data (e.g. a test customer's e-mail address): found
     in requests in any field and encoding, hashed forms included."""
@@ -66,10 +68,17 @@ def build_rule_settings(
         max_cookie_lifetime_days=lifetime,
         vendor_files=tuple(_strings(table.get("vendor_files", []), "vendor_files", origin)),
         filter_lists=tuple(_strings(table.get("filter_lists", []), "filter_lists", origin)),
+        dpa_dir=_optional_string(table.get("dpa_dir"), "dpa_dir", origin),
         known_personal_data=tuple(
             _strings(table.get("known_personal_data", []), "known_personal_data", origin)
         ),
     )
+
+
+def _optional_string(value: Any, name: str, origin: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{origin}: {name} must be a path (a string)")
+    return value
 
 
 def _strings(value: Any, name: str, origin: str) -> list[str]:

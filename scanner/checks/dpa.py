@@ -1,0 +1,86 @@
+"""DPA rules: each vendor's data-flow record against its data-processing agreement.
+
+Runs only when a DPA folder is configured: then every vendor seen without an agreement
+is a finding too, and every DPA file that could not be used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scanner.dpa import DpaSet, check_record, clause_number
+from scanner.dpa.records import build_records
+from scanner.findings.context import ScanContext
+from scanner.findings.model import Observation
+
+
+def check(ctx: ScanContext) -> Iterator[Observation]:
+    if ctx.dpas is None:
+        return
+    yield from _unusable_files(ctx, ctx.dpas)
+    for vendor_id, record in build_records(ctx).items():
+        dpa = ctx.dpas.for_vendor(vendor_id)
+        if dpa is None:
+            yield from _undeclared(record)
+            continue
+        agreement = dpa.agreement.get("name")
+        for violation in check_record(dpa, record):
+            clause = clause_number(violation.clause) if violation.clause else None
+            for page in record["pages"]:
+                yield Observation(
+                    "dpa-violation",
+                    f"{vendor_id} {violation.field} {clause or ''}".strip(),
+                    page,
+                    violation.sentence,
+                    {
+                        "kind": "dpa",
+                        "agreement": agreement,
+                        "dpa_file": str(dpa.file),
+                        "clause": violation.clause,
+                        "field": violation.field,
+                        "details": violation.details,
+                    },
+                    vendor_id,
+                    violation.severity,
+                )
+
+
+def _undeclared(record: dict[str, Any]) -> Iterator[Observation]:
+    brought_by = [loader for loader in record["loaded_by"] if loader != "site"]
+    by = f"; it was brought in by {', '.join(brought_by)}" if brought_by else ""
+    message = (
+        f"{record['vendor_name']} received data from the site "
+        f"({', '.join(record['data_categories'])}) but the DPA folder has no agreement "
+        f"for it{by}."
+    )
+    for page in record["pages"]:
+        yield Observation(
+            "dpa-undeclared-vendor",
+            record["vendor_id"],
+            page,
+            message,
+            {
+                "kind": "vendor",
+                "hosts": record["hosts"],
+                "loaded_by": record["loaded_by"],
+                "data_categories": record["data_categories"],
+            },
+            record["vendor_id"],
+        )
+
+
+def _unusable_files(ctx: ScanContext, dpas: DpaSet) -> Iterator[Observation]:
+    for problem in dpas.problems:
+        yield Observation(
+            "dpa-schema-invalid",
+            str(problem.file),
+            ctx.scan["start_url"],
+            str(problem),
+            {
+                "kind": "dpa",
+                "file": str(problem.file),
+                "where": problem.where,
+                "problem": problem.message,
+            },
+        )
