@@ -23,7 +23,8 @@ EXIT_INTERNAL = 4
 
 EXIT_CODES_HELP = """exit codes:
   0  the scan completed
-  1  scanner dpa check: some DPA files have problems (each printed)
+  1  findings at or above --fail-on exist (summary on stderr);
+     scanner dpa check: some DPA files have problems (each printed)
   2  bad input (URL, option or config file) or no browser: nothing was scanned
   3  the scan was interrupted, left pages unvisited or could render no page:
      scan.json says which
@@ -37,6 +38,11 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
         "--dpa-dir",
         type=Path,
         help="folder of the vendors' DPA schemas (overrides dpa_dir in [rules])",
+    )
+    group.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit with code 1 when findings at or above this severity exist (a CI gate)",
     )
 
 
@@ -120,6 +126,7 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
 
 _NOT_SETTINGS = {
     "command", "out", "config", "url", "host_map_items", "handler", "scan_dir", "dpa_dir",
+    "fail_on",
 }  # fmt: skip
 
 
@@ -182,7 +189,20 @@ def _analyse(
         f"{len(findings)} findings ({summary or 'none'}) -> {out_dir / 'findings.json'}",
         file=sys.stderr,
     )
-    return EXIT_OK
+    return _gate(getattr(args, "fail_on", None), counts)
+
+
+def _gate(fail_on: str | None, counts: Counter[str]) -> int:
+    """The pre-launch gate: findings at or above --fail-on make the command fail."""
+    if fail_on is None:
+        return EXIT_OK
+    at_or_above = [s for s in SEVERITIES[: SEVERITIES.index(fail_on) + 1] if counts.get(s)]
+    if not at_or_above:
+        return EXIT_OK
+    total = sum(counts[s] for s in at_or_above)
+    detail = ", ".join(f"{counts[s]} {s}" for s in at_or_above)
+    print(f"fail-on {fail_on}: {total} findings at {fail_on} or above ({detail})", file=sys.stderr)
+    return EXIT_FINDINGS
 
 
 def _host_map_item(item: str) -> tuple[str, str]:
@@ -229,9 +249,11 @@ def _finish(
         f"-> {outcome.scan_file}",
         file=sys.stderr,
     )
+    gate = EXIT_OK
     if outcome.scan_file.exists():
-        _analyse(args, outcome.scan_file.parent, tables, vendor_files, default_dpa_dir)
-    return _verdict(outcome)
+        gate = _analyse(args, outcome.scan_file.parent, tables, vendor_files, default_dpa_dir)
+    verdict = _verdict(outcome)
+    return verdict if verdict != EXIT_OK else gate
 
 
 def _command_dpa_check(args: argparse.Namespace) -> int:

@@ -184,3 +184,19 @@ def test_dpa_findings_quote_the_contract(demo_run: CliRun) -> None:
     assert "the agreement allows 800 ms (clause 7.2)" in latency["message"]
     undeclared = findings[("dpa-undeclared-vendor", "example-data-exchange")]
     assert undeclared["message"].endswith("it was brought in by example-retargeting. (on 11 pages)")
+
+
+def test_fail_on_is_the_pre_launch_gate(demo_run: CliRun, tmp_path: Path) -> None:
+    copy = tmp_path / "scan"
+    copy.mkdir()
+    (copy / "scan.json").write_bytes((demo_run.out_dir / "scan.json").read_bytes())
+    vendors = str(Path(__file__).resolve().parent.parent / "scanner/testworld/vendors.json")
+    failing = run_scanner("report", str(copy), "--vendors", vendors, "--fail-on", "high")
+    counts = _findings(copy)["summary"]["by_severity"]
+    assert failing.returncode == 1
+    assert stderr_lines(failing)[-1] == (
+        f"fail-on high: {counts['high']} findings at high or above ({counts['high']} high)"
+    )
+    passing = run_scanner("report", str(copy), "--vendors", vendors, "--fail-on", "critical")
+    assert (passing.returncode, counts["critical"]) == (0, 0)
+    assert not [line for line in stderr_lines(passing) if line.startswith("fail-on")]
