@@ -175,6 +175,9 @@ def test_dpa_findings_quote_the_contract(demo_run: CliRun) -> None:
         "identifiers, page URLs, IP addresses and device data (clause 4.2)."
     )
     assert email["severity"] == "high"
+    assert [_PORT.sub("", page) for page in email["pages"]] == [
+        "https://www.shop.test/newsletter/thanks?email=jane.doe%40example.com"
+    ]
     assert email["evidence"][0]["agreement"] == (
         "Data Processing Addendum to the Example Analytics Terms of Service"
     )

@@ -27,7 +27,7 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
         agreement = dpa.agreement.get("name")
         for violation in check_record(dpa, record):
             clause = clause_number(violation.clause) if violation.clause else None
-            for page in record["pages"]:
+            for page in _pages_concerned(record, violation.field, violation.details):
                 yield Observation(
                     "dpa-violation",
                     f"{vendor_id} {violation.field} {clause or ''}".strip(),
@@ -44,6 +44,17 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
                     vendor_id,
                     violation.severity,
                 )
+
+
+def _pages_concerned(record: dict[str, Any], field: str, details: dict[str, Any]) -> list[str]:
+    """The pages where the offending data was sent, when the record says; else all pages
+    on which the vendor was seen."""
+    if field in ("data_categories", "data_fields"):
+        value = details.get("value")
+        pages = [f["page"] for f in record["data_fields"] if f["category"] == value]
+        if pages:
+            return list(dict.fromkeys(pages))
+    return record["pages"]
 
 
 def _undeclared(record: dict[str, Any]) -> Iterator[Observation]:

@@ -1,0 +1,1 @@
+"""Other formats the scanner's findings can be written in (e.g. SARIF)."""
