@@ -6,7 +6,11 @@
 (() => {
   const bindingName = "__BINDING_NAME__";
   const queue = [];
+  const log = []; // every report, for the scanner to pull if a pushed one got lost
+  const documentToken = Math.random().toString(36).slice(2);
+  let sequence = 0;
   let send = null;
+  let retrying = false;
 
   function attachBinding() {
     if (send) return true;
@@ -18,12 +22,29 @@
     return true;
   }
 
+  function retryAttach(delay) {
+    setTimeout(() => {
+      if (attachBinding() || delay > 2000) retrying = false;
+      else retryAttach(delay * 2);
+    }, delay);
+  }
+
   function report(kind, payload) {
     const stack = String(new Error().stack || "");
-    const event = { kind, payload, stack, frameUrl: String(location.href), at: Date.now() };
+    const event = {
+      kind, payload, stack, frameUrl: String(location.href), at: Date.now(),
+      key: documentToken + ":" + (sequence++),
+    };
+    if (log.length < 5000) log.push(event);
     if (attachBinding()) send(event);
-    else { queue.push(event); setTimeout(attachBinding, 0); }
+    else {
+      queue.push(event);
+      if (!retrying) { retrying = true; retryAttach(5); }
+    }
   }
+  Object.defineProperty(window, bindingName + "_pull", {
+    value: () => log.slice(), enumerable: false, configurable: false, writable: false,
+  });
 
   const cookieDescriptor = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
   if (cookieDescriptor && cookieDescriptor.set) {

@@ -86,6 +86,7 @@ class PageRecorder:
         self.devtools = DevtoolsLog()
         self._script_cookie_writes: list[CookieWrite] = []
         self._script_resources: dict[str, deque[list[str]]] = defaultdict(deque)
+        self._report_keys: set[str] = set()
         self._completed = False
 
     # -- attaching -------------------------------------------------------------------
@@ -113,6 +114,7 @@ class PageRecorder:
                 f"network still busy after {self.limits.settle_max_ms} ms "
                 f"({len(self._in_flight)} request(s) unfinished)"
             )
+        await self._pull_missed_reports()
         await self._simulate_page_hide(page)
         # beacons leave synchronously in the event handlers: a short quiet is enough
         await self.settle(
@@ -121,6 +123,13 @@ class PageRecorder:
         await self._read_page_facts(page)
         jar = await self._read_jar(page)
         return await self.finish(jar)
+
+    async def _pull_missed_reports(self) -> None:
+        if self._tap is None:
+            return
+        for frame, event in await self._tap.pull_reports():
+            if event.get("key") not in self._report_keys:
+                self.on_script_report({"frame": frame}, event)
 
     async def settle(self, quiet_ms: int | None = None, max_ms: int | None = None) -> bool:
         """Wait until no request is in flight and the network was quiet for a while."""
@@ -250,6 +259,10 @@ class PageRecorder:
     def on_script_report(self, source: dict[str, Any], event: dict[str, Any]) -> None:
         """A report from the hooks script in some frame of the page."""
         self._last_activity = time.monotonic()
+        key = event.get("key")
+        if key in self._report_keys:
+            return
+        self._report_keys.add(key)
         kind, payload = event.get("kind"), event.get("payload") or {}
         frame_url = str(event.get("frameUrl", ""))
         script_urls = script_urls_in_stack(str(event.get("stack", "")))

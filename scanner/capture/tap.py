@@ -8,13 +8,16 @@ the recorder of the navigation in progress, if any.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import secrets
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from playwright.async_api import Page
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page
 
 if TYPE_CHECKING:
     from scanner.capture.recorder import PageRecorder
@@ -42,6 +45,7 @@ class PageTap:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.recorder: PageRecorder | None = None
+        self._pull_name = ""
 
     @classmethod
     async def on(cls, page: Page, max_post_bytes: int) -> PageTap:
@@ -57,6 +61,7 @@ class PageTap:
         for event, method in _PAGE_EVENTS.items():
             self.page.on(event, functools.partial(self._to_recorder, method))
         binding = f"__scanner_{secrets.token_hex(8)}"
+        self._pull_name = f"{binding}_pull"
         await self.page.expose_binding(
             binding, functools.partial(self._to_recorder, "on_script_report")
         )
@@ -66,6 +71,23 @@ class PageTap:
             cdp.on(event, functools.partial(self._to_devtools_log, method))
         await cdp.send("Network.enable", {"maxPostDataSize": max_post_bytes})
         await cdp.send("Audits.enable")
+
+    async def pull_reports(self) -> list[tuple[Frame, dict[str, Any]]]:
+        """Every report the hooks logged in the live frames, pushed or not.
+
+        Pushed reports travel as binding calls, which the driver handles in tasks of
+        their own; under load one can still be in flight when the page is completed.
+        Pulling the page-side log closes that gap (the recorder drops duplicates).
+        """
+        expression = f"() => (window['{self._pull_name}'] || (() => []))()"
+        pulled: list[tuple[Frame, dict[str, Any]]] = []
+        for frame in self.page.frames:
+            if frame.is_detached():
+                continue
+            with contextlib.suppress(PlaywrightError):
+                events = await asyncio.wait_for(frame.evaluate(expression), 5)
+                pulled.extend((frame, event) for event in events)
+        return pulled
 
     def _to_recorder(self, method: str, *args: Any) -> None:
         if self.recorder is not None:
