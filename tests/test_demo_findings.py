@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft4Validator, Draft202012Validator
 
 from scanner.resources import load_schema
 from tests.e2e_helpers import CliRun, run_scanner, stderr_lines
@@ -203,3 +203,14 @@ def test_fail_on_is_the_pre_launch_gate(demo_run: CliRun, tmp_path: Path) -> Non
     passing = run_scanner("report", str(copy), "--vendors", vendors, "--fail-on", "critical")
     assert (passing.returncode, counts["critical"]) == (0, 0)
     assert not [line for line in stderr_lines(passing) if line.startswith("fail-on")]
+
+
+def test_sarif_results_validate_and_match_the_findings(demo_run: CliRun) -> None:
+    sarif = json.loads((demo_run.out_dir / "results.sarif").read_text(encoding="utf-8"))
+    schema_file = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    assert list(Draft4Validator(schema).iter_errors(sarif)) == []
+    [run] = sarif["runs"]
+    findings = _findings(demo_run.out_dir)["findings"]
+    assert [r["ruleId"] for r in run["results"]] == [f["rule_id"] for f in findings]
+    assert {r["level"] for r in run["results"]} <= {"error", "warning", "note"}

@@ -391,5 +391,6 @@ def test_scan_output_folder_holds_the_log(demo_run: CliRun) -> None:
     assert sorted(path.name for path in Path(demo_run.out_dir).iterdir()) == [
         "crawl.log",
         "findings.json",
+        "results.sarif",
         "scan.json",
     ]

@@ -16,15 +16,19 @@ from scanner.findings.engine import run_checks
 from scanner.findings.model import Finding
 from scanner.findings.output import findings_document, write_json
 from scanner.findings.settings import RuleSettings
+from scanner.outputs.sarif import write_sarif
 
 FINDINGS_FILE = "findings.json"
+SARIF_FILE = "results.sarif"
 
 
 def analyse_scan(out_dir: Path, settings: RuleSettings, catalog: RuleCatalog) -> list[Finding]:
     """Run the rules on ``out_dir/scan.json`` and write ``out_dir/findings.json``."""
     context = scan_context(out_dir, settings)
     findings = run_checks(context, catalog)
-    write_json(out_dir / FINDINGS_FILE, findings_document(findings, context.scan))
+    document = findings_document(findings, context.scan)
+    write_json(out_dir / FINDINGS_FILE, document)
+    write_sarif(out_dir / SARIF_FILE, document, catalog)
     return findings
 
 

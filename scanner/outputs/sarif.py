@@ -28,6 +28,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from scanner.findings.catalog import Rule, RuleCatalog
 
@@ -37,6 +38,8 @@ TOOL_NAME = "site-compliance-scanner"
 MAX_LOCATIONS = 20
 """GitHub code scanning keeps at most this many locations of a result."""
 FINGERPRINT_KEY = "siteComplianceFinding/v1"
+_URI_SAFE = "%:/?#[]@!$&'()*+,;=-._~"
+"""RFC 3986 reserved and unreserved characters, plus '%' so escapes stay as they are."""
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "3.0", "info": "0.0"}
@@ -53,6 +56,15 @@ def fingerprint(rule_id: str, subject: str) -> str:
     """A stable hash of rule id + subject (JSON-encoded, so no separator can collide)."""
     encoded = json.dumps([rule_id, subject], ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
+
+
+def artifact_uri(url: str) -> str:
+    """A page URL as a valid URI reference: characters a URI can't hold are %-encoded.
+
+    Browsers give URLs already encoded; this only guards against the odd raw space,
+    quote, angle bracket or non-ASCII character, and leaves existing escapes alone.
+    """
+    return quote(url, safe=_URI_SAFE)
 
 
 def level(severity: str) -> str:
@@ -132,13 +144,15 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 def _result(finding: dict[str, Any], rule_index: int, start_url: str) -> dict[str, Any]:
     pages: list[str] = list(finding["pages"]) or [start_url]
     subject = finding["subject"]
-    locations = [
-        {
-            "physicalLocation": {"artifactLocation": {"uri": page}},
+    locations = []
+    for page in pages[:MAX_LOCATIONS]:
+        location: dict[str, Any] = {
+            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(page)}},
             "logicalLocations": [{"name": subject, "kind": "resource"}],
         }
-        for page in pages[:MAX_LOCATIONS]
-    ]
+        if artifact_uri(page) != page:
+            location["properties"] = {"page": page}  # the URL exactly as the scan saw it
+        locations.append(location)
     return {
         "ruleId": finding["rule_id"],
         "ruleIndex": rule_index,
