@@ -8,21 +8,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from scanner.checks.cookies import NON_ESSENTIAL_CATEGORIES
+from scanner.checks.security_headers import (
+    PRIVATE_REFERRER_POLICIES,
+    header_referrer_policy,
+    meta_referrer_policy,
+)
 from scanner.classify.loading import SITE, LoadEdge, load_edges
 from scanner.classify.parties import EEA_COUNTRIES, Party
 from scanner.classify.pii import PersonalDataFinder
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
-
-SAFE_REFERRER_POLICIES = frozenset(
-    {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
-)
-ALL_REFERRER_POLICIES = SAFE_REFERRER_POLICIES | {
-    "origin",
-    "origin-when-cross-origin",
-    "no-referrer-when-downgrade",
-    "unsafe-url",
-}
 
 
 def check(ctx: ScanContext) -> Iterator[Observation]:
@@ -132,7 +127,7 @@ def _personal_data_in_page_url(
 ) -> Iterator[Observation]:
     found = finder.find_in_request(url, [], None, None)
     policy = _referrer_policy(page)
-    if not found or policy in SAFE_REFERRER_POLICIES:
+    if not found or policy in PRIVATE_REFERRER_POLICIES:
         return
     categories = sorted({item.category for item in found})
     yield Observation(
@@ -148,15 +143,11 @@ def _personal_data_in_page_url(
 def _referrer_policy(page: dict[str, Any]) -> str | None:
     """The policy in force: a valid <meta name="referrer"> (applied after the header, as
     the HTML standard says), else the header's last valid token."""
-    header = ",".join(
+    meta = page.get("meta_referrer")
+    headers = [
         value for name, value in page["response_headers"] if name.lower() == "referrer-policy"
-    )
-    for text in (page.get("meta_referrer") or "", header):
-        tokens = [t.strip().lower() for t in text.split(",") if t.strip().lower()]
-        valid = [token for token in tokens if token in ALL_REFERRER_POLICIES]
-        if valid:
-            return valid[-1]
-    return None
+    ]
+    return (meta_referrer_policy(meta) if meta else None) or header_referrer_policy(headers)
 
 
 def _fourth_parties(
