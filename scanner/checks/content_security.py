@@ -4,8 +4,8 @@ nonces reused across responses)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from scanner.findings.model import Observation
 
 def check(ctx: ScanContext) -> Iterator[Observation]:
     loads: list[tuple[str, list[Policy]]] = []
-    script_hosts_used: dict[tuple[str, str], set[str]] = defaultdict(set)
+    script_hosts_used: dict[tuple[str, str], _PolicyUse] = {}
     for page in ctx.pages:
         if page["outcome"] != "rendered":
             continue
@@ -51,7 +51,7 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
             {"kind": "csp", "directive": weakness.directive, "value": weakness.value},
             severity=weakness.severity,
         )
-    yield from _unused_hosts(loads, script_hosts_used)
+    yield from _unused_hosts(script_hosts_used)
 
 
 def page_policies(page: dict[str, Any]) -> list[Policy]:
@@ -107,11 +107,18 @@ def _violations(page: dict[str, Any], url: str) -> Iterator[Observation]:
         )
 
 
+@dataclass
+class _PolicyUse:
+    """One enforced script policy and the scripts loaded by the pages that received it."""
+
+    policy: Policy
+    directive: str
+    first_page: str
+    scripts: set[str] = field(default_factory=set)
+
+
 def _record_script_use(
-    page: dict[str, Any],
-    url: str,
-    policies: list[Policy],
-    used: dict[tuple[str, str], set[str]],
+    page: dict[str, Any], url: str, policies: list[Policy], used: dict[tuple[str, str], _PolicyUse]
 ) -> None:
     scripts = [
         r["url"] for r in page["requests"] if r["resource_type"] == "script" and not r["failure"]
@@ -119,36 +126,31 @@ def _record_script_use(
     for policy in policies:
         if policy.enforced and (effective := policy.effective("script-src-elem")):
             key = (policy.raw, effective[0])
-            used.setdefault(key, set()).update(scripts)
-            used[key].add(f"self:{url}")
+            use = used.setdefault(key, _PolicyUse(policy, effective[0], url))
+            use.scripts.update(scripts)
 
 
-def _unused_hosts(
-    loads: list[tuple[str, list[Policy]]], used: dict[tuple[str, str], set[str]]
-) -> Iterator[Observation]:
+def _unused_hosts(used: dict[tuple[str, str], _PolicyUse]) -> Iterator[Observation]:
     """Host sources of a script policy that no page under that policy loaded from."""
-    pages_by_policy: dict[str, str] = {}
-    for url, policies in loads:
-        for policy in policies:
-            pages_by_policy.setdefault(policy.raw, url)
-    for (raw, directive), urls in used.items():
-        policy = next(p for _, ps in loads for p in ps if p.raw == raw)
-        values = policy.directives.get(directive, ())
-        self_url = next(u.removeprefix("self:") for u in urls if u.startswith("self:"))
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(self_url))
-        scripts = [u for u in urls if not u.startswith("self:")]
-        for value in values:
+    for use in used.values():
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(use.first_page))
+        for value in use.policy.directives.get(use.directive, ()):
             source = parse_host_source(value)
             if source is None or source.host == "*":
                 continue
-            if not any(source_allows_host(value, script, origin) for script in scripts):
+            if not any(source_allows_host(value, script, origin) for script in use.scripts):
                 yield Observation(
                     "csp-allowed-host-unused",
-                    f"{value} ({directive})",
-                    pages_by_policy[raw],
+                    f"{value} ({use.directive})",
+                    use.first_page,
                     f"The policy allows scripts from {value}, but no crawled page under it "
                     "loaded a script from there.",
-                    {"kind": "csp", "directive": directive, "value": value, "policy": raw},
+                    {
+                        "kind": "csp",
+                        "directive": use.directive,
+                        "value": value,
+                        "policy": use.policy.raw,
+                    },
                 )
 
 
