@@ -141,11 +141,17 @@ def _add_cookies_set(ctx: ScanContext, vendors: dict[str, _Vendor], page: dict[s
             }
         elif days is not None and (entry["lifetime_days"] or 0) < days:
             entry["lifetime_days"] = days
-    for entry_vendor in vendors.values():  # a read of a cookie it also set is the set entry
-        set_names = {name for (name, _), e in entry_vendor.cookies.items() if e["access"] == "set"}
-        for key in [k for k, e in entry_vendor.cookies.items() if e["access"] == "read"]:
-            if key[0] in set_names:
-                del entry_vendor.cookies[key]
+
+
+def _cookies(vendor: _Vendor) -> list[dict[str, Any]]:
+    """One entry per cookie; a read of a cookie the vendor also set is its 'set' entry."""
+    set_names = {entry["name"] for entry in vendor.cookies.values() if entry["access"] == "set"}
+    kept = [
+        entry
+        for entry in vendor.cookies.values()
+        if entry["access"] == "set" or entry["name"] not in set_names
+    ]
+    return sorted(kept, key=lambda c: (c["name"], c["domain"]))
 
 
 def _record(vendor: _Vendor, before_consent: bool, consent_state: str) -> dict[str, Any]:
@@ -165,7 +171,7 @@ def _record(vendor: _Vendor, before_consent: bool, consent_state: str) -> dict[s
         "request_count": vendor.requests,
         "data_categories": sorted(vendor.categories),
         "data_fields": list(vendor.fields.values()),
-        "cookies": sorted(vendor.cookies.values(), key=lambda c: (c["name"], c["domain"])),
+        "cookies": _cookies(vendor),
         "before_consent": before_consent,
         "consent_state": consent_state,
         "loaded_by": sorted(vendor.loaded_by),
