@@ -1,0 +1,1 @@
+"""Tamper-evident evidence bundles: keys, manifest, signature, verification, encryption."""
