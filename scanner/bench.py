@@ -114,11 +114,11 @@ def bench_rules(scan_file: Path, pages: int, runs: int) -> list[str]:
         (Path(out) / "scan.json").write_text(json.dumps(scan), encoding="utf-8")
         for _ in range(runs):
             started = time.perf_counter()
-            findings = analyse_scan(Path(out), settings, catalog)
+            analysis = analyse_scan(Path(out), settings, catalog)
             timings.append(time.perf_counter() - started)
     line = (
         f"rules on {len(scan['pages'])} pages: median {statistics.median(timings):.2f} s "
-        f"over {runs} runs ({len(findings)} findings)"
+        f"over {runs} runs ({len(analysis.findings)} findings)"
     )
     print(line, flush=True)
     return [line]

@@ -20,14 +20,16 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INTERNAL = 4
+MIN_PASSPHRASE_BYTES = 12
 
 EXIT_CODES_HELP = """exit codes:
-  0  the scan completed
+  0  the scan completed; scanner verify: every hash and the signature are intact
   1  findings at or above --fail-on exist (summary on stderr);
-     scanner dpa check: some DPA files have problems (each printed)
-  2  bad input (URL, option or config file) or no browser: nothing was scanned
+     scanner dpa check: some DPA files have problems (each printed);
+     scanner verify: the bundle was tampered with (each problem printed)
+  2  bad input (URL, option, config file, key or passphrase) or no browser
   3  the scan was interrupted, left pages unvisited or could render no page:
-     scan.json says which
+     scan.json says which; scanner verify: hashes intact but the bundle is unsigned
   4  internal error: the scan result does not match its schema (please report)
 """
 
@@ -43,6 +45,37 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
         "--fail-on",
         choices=SEVERITIES,
         help="exit with code 1 when findings at or above this severity exist (a CI gate)",
+    )
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("report and evidence ([report] in the config file)")
+    group.add_argument("--auditor", help="who ran the audit, for the report cover (your login)")
+    group.add_argument(
+        "--previous",
+        type=Path,
+        metavar="DIR",
+        help="folder of the previous audit: change since then, and the manifest chain",
+    )
+    group.add_argument(
+        "--sign-key", type=Path, metavar="KEY", help="sign the manifest (scanner keygen)"
+    )
+    group.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="file holding the key's passphrase (or set SCANNER_KEY_PASSPHRASE)",
+    )
+    group.add_argument(
+        "--encrypt-for",
+        type=Path,
+        metavar="PUBKEY",
+        help="encrypt the raw evidence for this recipient (scanner keygen --purpose encrypt)",
+    )
+    group.add_argument(
+        "--show-personal-data",
+        action="store_true",
+        help="do not redact personal data in the reports and results.sarif",
     )
 
 
@@ -126,12 +159,22 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
 
 _NOT_SETTINGS = {
     "command", "out", "config", "url", "host_map_items", "handler", "scan_dir", "dpa_dir",
-    "fail_on",
+    "fail_on", "auditor", "previous", "sign_key", "passphrase_file", "encrypt_for",
+    "show_personal_data",
 }  # fmt: skip
 
 
 def _config_tables(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    return read_config_tables(args.config) if args.config else {"scan": {}, "rules": {}}
+    if args.config:
+        return read_config_tables(args.config)
+    return {"scan": {}, "rules": {}, "report": {}}
+
+
+def _bundle_options(args: argparse.Namespace, tables: dict[str, dict[str, Any]]) -> Any:
+    from scanner.outputs.options import bundle_options
+
+    base = args.config.parent if args.config else Path.cwd()
+    return bundle_options(args, tables["report"], base)
 
 
 def _settings_from(
@@ -178,17 +221,35 @@ def _analyse(
     tables: Any,
     vendor_files: list[Path],
     default_dpa_dir: Path | None = None,
+    bundle_options: Any = None,
 ) -> int:
+    """Rules, then reports and the evidence manifest; the --fail-on verdict."""
     from scanner.findings.analysis import analyse_scan
+    from scanner.outputs.bundle import finish_bundle
+    from scanner.report.text import Redactor
 
     rule_settings, catalog = _rule_settings_from(args, tables, vendor_files, default_dpa_dir)
-    findings = analyse_scan(out_dir, rule_settings, catalog)
-    counts = Counter(finding.severity for finding in findings)
+    options = bundle_options or _bundle_options(args, tables)
+
+    def redact(document: Any) -> Any:
+        return Redactor(rule_settings.known_personal_data, options.redact).document(document)
+
+    analysis = analyse_scan(out_dir, rule_settings, catalog, redact)
+    counts = Counter(finding.severity for finding in analysis.findings)
     summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
     print(
-        f"{len(findings)} findings ({summary or 'none'}) -> {out_dir / 'findings.json'}",
+        f"{len(analysis.findings)} findings ({summary or 'none'}) -> {out_dir / 'findings.json'}",
         file=sys.stderr,
     )
+    bundle = finish_bundle(out_dir, analysis, options)
+    signed = f"signed by {bundle.key_fingerprint}" if bundle.key_fingerprint else "unsigned"
+    print(
+        f"Report -> {out_dir / 'report.pdf'} and report.html; manifest.json {signed}, "
+        f"evidence fingerprint {bundle.evidence_fingerprint}",
+        file=sys.stderr,
+    )
+    if bundle.encrypted:
+        print(f"{len(bundle.encrypted)} raw evidence files encrypted (.enc)", file=sys.stderr)
     return _gate(getattr(args, "fail_on", None), counts)
 
 
@@ -216,9 +277,10 @@ def _command_scan(args: argparse.Namespace) -> int:
     from scanner.scan import run_scan
 
     tables = _config_tables(args)
-    _rule_settings_from(args, tables, [])  # bad rule settings stop us before the crawl
+    _rule_settings_from(args, tables, [])  # bad settings and keys stop us before the crawl
+    options = _bundle_options(args, tables)
     outcome = run_scan(args.url, args.out, _settings_from(args, tables))
-    return _finish(args, outcome, tables, [])
+    return _finish(args, outcome, tables, [], options)
 
 
 def _command_demo(args: argparse.Namespace) -> int:
@@ -227,11 +289,12 @@ def _command_demo(args: argparse.Namespace) -> int:
     from scanner.testworld import DEMO_VENDORS, running_test_world
 
     tables = _config_tables(args)
+    options = _bundle_options(args, tables)
     with running_test_world() as world:
         demo = {"host_map": {"*": "127.0.0.1"}, "trusted_spki": [world.spki_sha256]}
         print(f"Demo site running at {world.start_url} (fake hosts on loopback)", file=sys.stderr)
         outcome = run_scan(world.start_url, args.out, _settings_from(args, tables, demo))
-    return _finish(args, outcome, tables, [DEMO_VENDORS], EXAMPLE_DPAS)
+    return _finish(args, outcome, tables, [DEMO_VENDORS], EXAMPLE_DPAS, options)
 
 
 def _finish(
@@ -240,6 +303,7 @@ def _finish(
     tables: Any,
     vendor_files: list[Path],
     default_dpa_dir: Path | None = None,
+    bundle_options: Any = None,
 ) -> int:
     """Summarise the crawl, run the rules on what it saw, then give the verdict."""
     counts = outcome.outcomes
@@ -251,7 +315,9 @@ def _finish(
     )
     gate = EXIT_OK
     if outcome.scan_file.exists():
-        gate = _analyse(args, outcome.scan_file.parent, tables, vendor_files, default_dpa_dir)
+        gate = _analyse(
+            args, outcome.scan_file.parent, tables, vendor_files, default_dpa_dir, bundle_options
+        )
     verdict = _verdict(outcome)
     return verdict if verdict != EXIT_OK else gate
 
@@ -299,6 +365,62 @@ def _command_dpa_init(args: argparse.Namespace) -> int:
 def _command_report(args: argparse.Namespace) -> int:
     tables = _config_tables(args)
     return _analyse(args, args.scan_dir, tables, list(args.vendors or []))
+
+
+def _command_keygen(args: argparse.Namespace) -> int:
+    from scanner.evidence.keys import (
+        generate_encryption_key,
+        generate_signing_key,
+        key_fingerprint,
+        load_public_key,
+        write_key_pair,
+    )
+    from scanner.outputs.options import read_passphrase
+
+    purpose = "signing" if args.purpose == "sign" else "encryption"
+    passphrase = read_passphrase(args.passphrase_file, f"the new {purpose} key", confirm=True)
+    if len(passphrase) < MIN_PASSPHRASE_BYTES:
+        raise UserError(
+            f"the passphrase is too short: use at least {MIN_PASSPHRASE_BYTES} characters "
+            "(the key file's encryption is only as strong as its passphrase)"
+        )
+    generate = generate_signing_key if purpose == "signing" else generate_encryption_key
+    private_path, public_path = write_key_pair(args.out, *generate(passphrase))
+    fingerprint = key_fingerprint(load_public_key(public_path, purpose))
+    print(f"wrote {private_path} (keep it secret) and {public_path}; {fingerprint}")
+    return EXIT_OK
+
+
+def _command_verify(args: argparse.Namespace) -> int:
+    from scanner.evidence.keys import load_public_key
+    from scanner.evidence.verify import verify_bundle
+
+    trusted = load_public_key(args.public_key, "signing") if args.public_key else None
+    result = verify_bundle(args.folder, trusted)
+    for problem in result.problems():
+        print(f"TAMPERED {problem}")
+    for note in result.notes():
+        print(f"note: {note}")
+    print(f"evidence fingerprint {result.evidence_fingerprint} (compare with the report cover)")
+    if result.status == "ok":
+        print(f"OK: every file matches manifest.json, signed by {result.key_fingerprint}")
+        return EXIT_OK
+    if result.status == "unsigned":
+        print("UNSIGNED: every file matches manifest.json, but nothing proves who wrote it")
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS
+
+
+def _command_decrypt(args: argparse.Namespace) -> int:
+    from scanner.evidence.encryption import decrypt_folder
+    from scanner.evidence.keys import load_private_key
+    from scanner.outputs.options import read_passphrase
+
+    passphrase = read_passphrase(args.passphrase_file, str(args.key))
+    key = load_private_key(args.key, passphrase, "encryption")
+    written = decrypt_folder(args.folder, key, args.out)
+    print(f"decrypted {args.folder} into {args.out} ({len(written)} files)")
+    return EXIT_OK
 
 
 def _command_bench(args: argparse.Namespace) -> int:
@@ -362,16 +484,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--out", type=Path, required=True, help="output folder")
     _crawl_options(scan)
     _rules_options(scan)
+    _report_options(scan)
     scan.set_defaults(handler=_command_scan)
 
     demo = commands.add_parser("demo", help="scan the bundled demo site (served on loopback)")
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder")
     _crawl_options(demo)
     _rules_options(demo)
+    _report_options(demo)
     demo.set_defaults(handler=_command_demo)
 
     report = commands.add_parser(
-        "report", help="re-run the rules on a finished scan folder (no crawling)"
+        "report",
+        help="re-run the rules and rewrite every output of a finished scan (no crawling)",
     )
     report.add_argument("scan_dir", type=Path, help="folder holding scan.json")
     report.add_argument("--config", type=Path, help="TOML file with a [rules] table")
@@ -379,7 +504,39 @@ def build_parser() -> argparse.ArgumentParser:
         "--vendors", type=Path, action="append", help="extra vendor catalog file; repeatable"
     )
     _rules_options(report)
+    _report_options(report)
     report.set_defaults(handler=_command_report)
+
+    keygen = commands.add_parser("keygen", help="make a key pair (passphrase-protected PEM)")
+    keygen.add_argument(
+        "--out", type=Path, required=True, help="writes OUT.key (private) and OUT.pub"
+    )
+    keygen.add_argument(
+        "--purpose",
+        choices=("sign", "encrypt"),
+        default="sign",
+        help="sign: Ed25519, to sign manifests; encrypt: X25519, to receive evidence (sign)",
+    )
+    keygen.add_argument("--passphrase-file", type=Path, metavar="FILE")
+    keygen.set_defaults(handler=_command_keygen)
+
+    verify = commands.add_parser("verify", help="check a scan folder against its manifest")
+    verify.add_argument("folder", type=Path)
+    verify.add_argument(
+        "--public-key", type=Path, metavar="KEY", help="the signer's public key to trust"
+    )
+    verify.set_defaults(handler=_command_verify)
+
+    evidence = commands.add_parser("evidence", help="encrypted raw evidence")
+    evidence_commands = evidence.add_subparsers(
+        dest="evidence_command", required=True, metavar="ACTION"
+    )
+    decrypt = evidence_commands.add_parser("decrypt", help="decrypt a bundle into a new folder")
+    decrypt.add_argument("folder", type=Path)
+    decrypt.add_argument("--key", type=Path, required=True, help="the recipient's private key")
+    decrypt.add_argument("--out", type=Path, required=True, help="new folder for the copy")
+    decrypt.add_argument("--passphrase-file", type=Path, metavar="FILE")
+    decrypt.set_defaults(handler=_command_decrypt)
 
     dpa = commands.add_parser("dpa", help="data-processing agreement schemas")
     dpa_commands = dpa.add_subparsers(dest="dpa_command", required=True, metavar="ACTION")

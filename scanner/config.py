@@ -75,11 +75,12 @@ class ScanSettings:
 _CHOICES = {"progress": ("auto", "always", "never")}
 
 
-CONFIG_TABLES = ("scan", "rules")
+CONFIG_TABLES = ("scan", "rules", "report")
 
 
 def read_config_tables(path: Path) -> dict[str, dict[str, Any]]:
-    """The ``[scan]`` and ``[rules]`` tables of a TOML config file (empty when absent)."""
+    """The ``[scan]``, ``[rules]`` and ``[report]`` tables of a TOML config file (empty
+    when absent)."""
     text = read_user_file(path, "config file", "check the --config path")
     try:
         document = tomllib.loads(text)
@@ -89,7 +90,8 @@ def read_config_tables(path: Path) -> dict[str, dict[str, Any]]:
     if unknown_tables:
         raise ConfigError(
             f"config file {path}: unknown table(s) {sorted(unknown_tables)}; "
-            "put scan settings under [scan] and rule settings under [rules]"
+            "put scan settings under [scan], rule settings under [rules] and report and "
+            "evidence settings under [report]"
         )
     tables = {}
     for name in CONFIG_TABLES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import logging
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +66,7 @@ def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutco
         process.crawl(crawler, start_url=start_url, settings=settings)
         with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep what was seen
             process.start()
+    _close_log_file(out_dir / LOG_FILE)
     finish_reason = str(crawler.stats.get_value("finish_reason") or "interrupted")
     spider: SiteSpider | None = crawler.spider
     outcomes, visited, problems = summarise(journal, page_problems)
@@ -92,6 +94,21 @@ def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutco
     journal.unlink(missing_ok=True)
     first_error = None if outcomes.get("rendered") else _first_error(scan_file)
     return ScanOutcome(scan_file, dict(outcomes), complete, finish_reason, problems, first_error)
+
+
+def _close_log_file(log_file: Path) -> None:
+    """Stop Scrapy's log handler from writing to crawl.log once the crawl is over.
+
+    Scrapy installs it on the root logger, so without this every later log line (the
+    report renderer's progress, for one) would change crawl.log after its hash is taken.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == (
+            log_file.resolve()
+        ):
+            root.removeHandler(handler)
+            handler.close()
 
 
 def _first_error(scan_file: Path) -> str | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scanner.classify.parties import PartyClassifier
 from scanner.classify.trackers import TrackerMatcher
@@ -22,14 +25,31 @@ FINDINGS_FILE = "findings.json"
 SARIF_FILE = "results.sarif"
 
 
-def analyse_scan(out_dir: Path, settings: RuleSettings, catalog: RuleCatalog) -> list[Finding]:
-    """Run the rules on ``out_dir/scan.json`` and write ``out_dir/findings.json``."""
+@dataclass(frozen=True)
+class Analysis:
+    context: ScanContext
+    findings: list[Finding]
+    document: dict[str, Any]
+    """findings.json's contents."""
+
+
+def analyse_scan(
+    out_dir: Path,
+    settings: RuleSettings,
+    catalog: RuleCatalog,
+    redact: Callable[[Any], Any] = lambda document: document,
+) -> Analysis:
+    """Run the rules on ``out_dir/scan.json``; write findings.json and results.sarif.
+
+    ``redact`` is applied to what goes to the SARIF file, which is meant for dashboards
+    with a wider audience than the raw evidence.
+    """
     context = scan_context(out_dir, settings)
     findings = run_checks(context, catalog)
     document = findings_document(findings, context.scan)
     write_json(out_dir / FINDINGS_FILE, document)
-    write_sarif(out_dir / SARIF_FILE, document, catalog)
-    return findings
+    write_sarif(out_dir / SARIF_FILE, redact(document), catalog)
+    return Analysis(context, findings, document)
 
 
 def scan_context(out_dir: Path, settings: RuleSettings) -> ScanContext:
@@ -38,6 +58,10 @@ def scan_context(out_dir: Path, settings: RuleSettings) -> ScanContext:
     try:
         scan = json.loads(scan_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if scan_file.with_name(scan_file.name + ".enc").exists():
+            raise UserError(
+                f"{scan_file} is encrypted; decrypt the folder first (scanner evidence decrypt)"
+            ) from None
         raise UserError(f"{scan_file} does not exist; give the folder of a finished scan") from None
     except json.JSONDecodeError as error:
         raise UserError(f"{scan_file} is not valid JSON ({error}); re-run the scan") from None

@@ -31,11 +31,15 @@ class ScanContext:
         return [page for page in self.scan["pages"] if page["outcome"] != "not-html"]
 
     @cached_property
+    def personal_values(self) -> list[str]:
+        """Personal data known to be in this scan: configured values and those seen in the
+        clear (what the reports redact)."""
+        return [*self.settings.known_personal_data, *self._personal_data_seen_in_the_clear()]
+
+    @cached_property
     def personal_data(self) -> PersonalDataFinder:
-        """The finder, knowing the configured values and those seen in the clear."""
-        return PersonalDataFinder(
-            [*self.settings.known_personal_data, *self._personal_data_seen_in_the_clear()]
-        )
+        """The finder, knowing the personal values, so it recognises their hashes."""
+        return PersonalDataFinder(self.personal_values)
 
     def _personal_data_seen_in_the_clear(self) -> set[str]:
         """E-mail addresses and phone numbers sent anywhere in plain or encoded form.

@@ -1,0 +1,1 @@
+"""The audit report: its contents, pictures and rendering to HTML and PDF."""

@@ -1,0 +1,134 @@
+"""What the report says: rating, worst findings, change, cookie inventory, vendors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scanner.report.inventory import cookie_inventory, dpa_status, ecosystem_graph
+from scanner.report.summary import change_since, most_serious, overall_rating
+from tests.rule_fixtures import HOME, context_of, cookie, page, scan
+
+
+@pytest.mark.parametrize(
+    ("counts", "grade"),
+    [
+        ({"critical": 1, "high": 9}, "F"),
+        ({"high": 5}, "D"),
+        ({"high": 4, "medium": 9}, "C"),
+        ({"high": 1}, "C"),
+        ({"medium": 1, "low": 9}, "B"),
+        ({"low": 3, "info": 2}, "A"),
+        ({}, "A"),
+    ],
+)
+def test_rating_follows_the_stated_scale(counts: dict[str, int], grade: str) -> None:
+    assert overall_rating(counts).grade == grade
+
+
+def test_rating_reason_names_the_counts() -> None:
+    assert overall_rating({"high": 7}).reason == "7 high-severity findings (5 or more)"
+
+
+def _finding(rule: str, subject: str, severity: str, pages: int = 1) -> dict[str, Any]:
+    return {
+        "rule_id": rule,
+        "subject": subject,
+        "severity": severity,
+        "title": rule,
+        "pages": [f"{HOME}{n}" for n in range(pages)],
+    }
+
+
+def test_most_serious_puts_severity_first_then_reach() -> None:
+    findings = [
+        _finding("a", "1", "medium", pages=50),
+        _finding("b", "2", "high", pages=2),
+        _finding("c", "3", "high", pages=9),
+        _finding("d", "4", "critical"),
+        _finding("e", "5", "low", pages=99),
+        _finding("f", "6", "info"),
+    ]
+    top = [f["rule_id"] for f in most_serious(findings)]
+    assert top == ["d", "c", "b", "a", "e"]
+
+
+def test_change_since_matches_findings_by_rule_and_subject() -> None:
+    previous = {
+        "scan": {"started_at": "2026-08-01T10:00:00+00:00"},
+        "findings": [_finding("a", "x", "high"), _finding("b", "y", "low")],
+    }
+    now = [_finding("a", "x", "high", pages=3), _finding("c", "z", "medium")]
+    change = change_since(previous, now)
+    assert change.previous_scan_at == "2026-08-01T10:00:00+00:00"
+    assert [f["rule_id"] for f in change.new] == ["c"]
+    assert [f["rule_id"] for f in change.resolved] == ["b"]
+    assert change.persisting == 1
+
+
+def test_cookie_inventory_has_one_row_per_cookie_with_all_its_pages() -> None:
+    analytics = "https://cdn.analytics.example/a.js"
+    document = scan(
+        page(
+            HOME,
+            cookies=[
+                cookie("_ae_cid", "www.shop.test", set_by=analytics, source="script"),
+                cookie("session", "www.shop.test", set_by=HOME, lifetime_s=None, http_only=True),
+                cookie("gone", "www.shop.test", set_by=HOME, deletion=True),
+            ],
+        ),
+        page(
+            f"{HOME}about",
+            cookies=[
+                cookie("_ae_cid", "www.shop.test", set_by=analytics, source="script"),
+                cookie(
+                    "ad_bad",
+                    ".other.example",
+                    set_by="https://ads.adnet.example/t",
+                    stored=False,
+                    refused=("InvalidDomain",),
+                ),
+            ],
+        ),
+    )
+    rows = {row.name: row for row in cookie_inventory(context_of(document))}
+    assert set(rows) == {"_ae_cid", "session", "ad_bad"}
+    assert rows["_ae_cid"].page_count == 2
+    assert (rows["_ae_cid"].party, rows["_ae_cid"].vendor) == ("first", "Example Analytics")
+    assert rows["_ae_cid"].lifetime_days == pytest.approx(365)
+    assert rows["session"].lifetime_days is None
+    assert rows["session"].vendor == "the site"
+    assert rows["session"].flags == ["Secure", "HttpOnly", "SameSite=Lax"]
+    assert rows["ad_bad"].refused and rows["ad_bad"].party == "third"
+    assert all(row.before_consent for row in rows.values())
+    assert next(row.party for row in cookie_inventory(context_of(document))) == "third"
+
+
+class _Dpas:
+    def __init__(self, vendors: set[str]) -> None:
+        self.vendors = vendors
+
+    def for_vendor(self, vendor_id: str) -> object | None:
+        return object() if vendor_id in self.vendors else None
+
+
+def test_dpa_status_of_each_kind_of_vendor() -> None:
+    dpas: Any = _Dpas({"a", "b"})
+    assert dpa_status("a", dpas, violating={"a"}) == "violations"
+    assert dpa_status("b", dpas, violating={"a"}) == "compliant"
+    assert dpa_status("c", dpas, violating=set()) == "undeclared"
+    assert dpa_status("a", None, violating={"a"}) == "not-checked"
+
+
+def test_ecosystem_graph_follows_loaded_by() -> None:
+    rows = [
+        {"vendor_id": "tm", "vendor_name": "TM", "categories": ["tag-manager"],
+         "dpa_status": "compliant", "loaded_by": ["site"]},
+        {"vendor_id": "rt", "vendor_name": "RT", "categories": [],
+         "dpa_status": "undeclared", "loaded_by": ["tm", "gone"]},
+    ]  # fmt: skip
+    site, nodes, edges = ecosystem_graph("shop.test", rows)
+    assert site.label == "shop.test"
+    assert [(n.id, n.category) for n in nodes] == [("tm", "tag-manager"), ("rt", "unknown")]
+    assert [(e.source, e.target) for e in edges] == [("site", "tm"), ("tm", "rt")]
