@@ -23,6 +23,8 @@ from scanner.report.summary import change_since, most_serious, overall_rating
 COOKIES_IN_SECTION = 40
 EVIDENCE_SHOWN = 3
 PAGES_SHOWN = 10
+SUMMARY_ITEMS = 8
+"""Vendors named per list in the executive summary, which must stay one page."""
 AREAS = {
     "cookies": "Cookies",
     "third-parties": "Third parties and data flows",
@@ -78,6 +80,7 @@ def build_contents(
         "cookies_in_section": COOKIES_IN_SECTION,
         "evidence_shown": EVIDENCE_SHOWN,
         "pages_shown": PAGES_SHOWN,
+        "summary_items": SUMMARY_ITEMS,
         "vendors": vendors,
         "dpas": _dpa_sections(ctx, vendors, findings),
         "coverage": coverage(scan),
