@@ -37,13 +37,25 @@ class BenchRun:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def bench_once(start_url: str, spki: str, pages: int, concurrency: int) -> BenchRun:
+def bench_once(
+    start_url: str,
+    spki: str,
+    pages: int,
+    concurrency: int,
+    scan_settings: dict[str, int | bool | str] | None = None,
+) -> BenchRun:
+    """One scan; ``scan_settings`` go to it as the [scan] table of a config file."""
     with tempfile.TemporaryDirectory(prefix="scanner-bench-") as out:
         command = [
             sys.executable, "-m", "scanner", "scan", start_url, "--out", out,
             "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
             "--max-pages", str(pages), "--concurrency", str(concurrency),
         ]  # fmt: skip
+        if scan_settings:
+            config = Path(out) / "bench.toml"
+            lines = ["[scan]", *(f"{k} = {json.dumps(v)}" for k, v in scan_settings.items())]
+            config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            command += ["--config", str(config)]
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak_rss = peak_pss = 0
@@ -59,14 +71,21 @@ def bench_once(start_url: str, spki: str, pages: int, concurrency: int) -> Bench
     return BenchRun(summary["rendered"], seconds, peak_rss, peak_pss)
 
 
-def run_bench(page_counts: list[int], runs: int, concurrency: int) -> list[str]:
+def run_bench(
+    page_counts: list[int],
+    runs: int,
+    concurrency: int,
+    scan_settings: dict[str, int | bool | str] | None = None,
+) -> list[str]:
     """Benchmark each N; return the printed lines (one per run, one median per N)."""
     lines = []
     for pages in page_counts:
         with running_test_world(bench_pages=pages) as world:
             results = []
             for index in range(runs):
-                result = bench_once(world.bench_start_url, world.spki_sha256, pages, concurrency)
+                result = bench_once(
+                    world.bench_start_url, world.spki_sha256, pages, concurrency, scan_settings
+                )
                 results.append(result)
                 lines.append(_emit(f"N={pages} run {index + 1}", result))
         median = BenchRun(

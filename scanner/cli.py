@@ -135,6 +135,12 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="do not read robots.txt / sitemap.xml for pages",
     )
+    group.add_argument(
+        "--screenshots",
+        type=int,
+        metavar="N",
+        help=f"screenshots of the first N pages, 0 for none ({ScanSettings.screenshots})",
+    )
     group.add_argument("--browser", dest="browser_path", help="Chromium executable to drive")
     group.add_argument(
         "--map-host",
@@ -280,7 +286,7 @@ def _command_scan(args: argparse.Namespace) -> int:
     _rule_settings_from(args, tables, [])  # bad settings and keys stop us before the crawl
     options = _bundle_options(args, tables)
     outcome = run_scan(args.url, args.out, _settings_from(args, tables))
-    return _finish(args, outcome, tables, [], options)
+    return _finish(args, outcome, tables, [], bundle_options=options)
 
 
 def _command_demo(args: argparse.Namespace) -> int:
@@ -294,7 +300,7 @@ def _command_demo(args: argparse.Namespace) -> int:
         demo = {"host_map": {"*": "127.0.0.1"}, "trusted_spki": [world.spki_sha256]}
         print(f"Demo site running at {world.start_url} (fake hosts on loopback)", file=sys.stderr)
         outcome = run_scan(world.start_url, args.out, _settings_from(args, tables, demo))
-    return _finish(args, outcome, tables, [DEMO_VENDORS], EXAMPLE_DPAS, options)
+    return _finish(args, outcome, tables, [DEMO_VENDORS], EXAMPLE_DPAS, bundle_options=options)
 
 
 def _finish(

@@ -70,6 +70,10 @@ class ScanSettings:
     max_value_chars: int = 4096
     user_agent: str = ""
     progress: str = "auto"
+    screenshots: int = 100
+    """Rendered HTML pages that get a screenshot of their first view (the viewport
+    before any interaction), in the order they are captured: the crawl is breadth-first,
+    so these are the pages nearest the start page. 0 turns screenshots off."""
 
 
 _CHOICES = {"progress": ("auto", "always", "never")}
@@ -149,7 +153,7 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{origin}: {name} must be at least 1")
-    for name in ("max_value_chars", "settle_quiet_ms", "settle_max_ms"):
+    for name in ("max_value_chars", "settle_quiet_ms", "settle_max_ms", "screenshots"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"{origin}: {name} must not be negative")
     if settings.timeout <= 0:

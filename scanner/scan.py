@@ -15,6 +15,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from scanner import __version__
+from scanner.capture.screenshots import clear_screenshots
 from scanner.config import ScanSettings, check_start_url
 from scanner.crawl.browser import browser_version, find_browser, prepare_profile, visitor_user_agent
 from scanner.crawl.settings import crawl_settings
@@ -51,6 +52,7 @@ def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutco
     out_dir.mkdir(parents=True, exist_ok=True)
     journal = out_dir / JOURNAL_FILE
     journal.unlink(missing_ok=True)
+    clear_screenshots(out_dir)
     started = _now()
     with tempfile.TemporaryDirectory(prefix="scanner-profile-") as profile:
         scrapy_settings = crawl_settings(
@@ -60,6 +62,7 @@ def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutco
             profile_dir=prepare_profile(Path(profile)),
             journal=journal,
             log_file=out_dir / LOG_FILE,
+            out_dir=out_dir,
         )
         process = CrawlerProcess(settings=scrapy_settings)
         crawler = process.create_crawler(SiteSpider)

@@ -21,8 +21,8 @@ from scanner.errors import ConfigError, UserError
 ALL_NAMES = (
     "browser_path, concurrency, exclude_hosts, exclude_paths, host_map, include_hosts, "
     "include_paths, max_body_bytes, max_depth, max_pages, max_per_pattern, max_value_chars, "
-    "obey_robots, progress, settle_max_ms, settle_quiet_ms, strip_parameters, timeout, "
-    "trusted_spki, use_sitemap, user_agent"
+    "obey_robots, progress, screenshots, settle_max_ms, settle_quiet_ms, strip_parameters, "
+    "timeout, trusted_spki, use_sitemap, user_agent"
 )
 
 # -- build_settings -------------------------------------------------------------------
@@ -192,6 +192,22 @@ def test_negative_limits_are_rejected(name: str) -> None:
         build_settings({name: -1}, origin="cfg")
 
 
+def test_screenshots_default_zero_and_negative() -> None:
+    assert build_settings().screenshots == 100
+    assert build_settings({"screenshots": 0}).screenshots == 0  # off
+    assert build_settings({"screenshots": 5000}).screenshots == 5000
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"screenshots": -1}, origin="cfg")
+    assert str(raised.value) == "cfg: screenshots must not be negative"
+
+
+@pytest.mark.parametrize("value", [True, 2.5, "10"])
+def test_screenshots_must_be_a_whole_number(value: Any) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"screenshots": value}, origin="cfg")
+    assert str(raised.value) == f"cfg: screenshots must be int, got {value!r}"
+
+
 # -- load_config_file -----------------------------------------------------------------
 
 
@@ -240,13 +256,18 @@ def test_invalid_toml_names_the_file_and_the_position(tmp_path: Path) -> None:
     assert "line 2" in message
 
 
+WHERE_SETTINGS_GO = (
+    "put scan settings under [scan], rule settings under [rules] and report and "
+    "evidence settings under [report]"
+)
+
+
 def test_unknown_tables(tmp_path: Path) -> None:
-    path = write(tmp_path, "[scan]\nmax_pages = 1\n[report]\n[crawl]\n")
+    path = write(tmp_path, "[scan]\nmax_pages = 1\n[reports]\n[crawl]\n")
     with pytest.raises(ConfigError) as raised:
         load_config_file(path)
     assert str(raised.value) == (
-        f"config file {path}: unknown table(s) ['crawl', 'report']; "
-        "put scan settings under [scan] and rule settings under [rules]"
+        f"config file {path}: unknown table(s) ['crawl', 'reports']; " + WHERE_SETTINGS_GO
     )
 
 
@@ -255,8 +276,7 @@ def test_settings_outside_the_scan_table(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config_file(path)
     assert str(raised.value) == (
-        f"config file {path}: unknown table(s) ['max_pages']; "
-        "put scan settings under [scan] and rule settings under [rules]"
+        f"config file {path}: unknown table(s) ['max_pages']; " + WHERE_SETTINGS_GO
     )
 
 

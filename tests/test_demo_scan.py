@@ -390,7 +390,11 @@ def test_slow_vendor_latency_is_measured(pages: dict[str, dict[str, Any]]) -> No
 def test_scan_output_folder_holds_the_log(demo_run: CliRun) -> None:
     assert sorted(path.name for path in Path(demo_run.out_dir).iterdir()) == [
         "crawl.log",
+        "evidence",
         "findings.json",
+        "manifest.json",
+        "report.html",
+        "report.pdf",
         "results.sarif",
         "scan.json",
     ]

@@ -300,6 +300,7 @@ def rendered_page() -> PageResult:
             "validFrom": 1_767_225_600,
             "validTo": 1_798_761_600,
         },
+        screenshot="evidence/screenshots/0001.jpg",
         capture=capture,
     )
 
@@ -426,10 +427,30 @@ def test_scan_document_and_each_page_are_valid(tmp_path: Path) -> None:
 
 
 def test_unknown_page_field_is_reported(page: dict[str, Any]) -> None:
-    page["screenshot"] = "page.png"
+    page["thumbnail"] = "page.png"
     assert page_problems(page) == [
-        "(top level): Additional properties are not allowed ('screenshot' was unexpected)"
+        "(top level): Additional properties are not allowed ('thumbnail' was unexpected)"
     ]
+
+
+def test_scans_from_before_screenshots_are_still_valid(tmp_path: Path) -> None:
+    scan_file = write_scan(tmp_path, [rendered_page(), file_page()])
+    document = json.loads(scan_file.read_text(encoding="utf-8"))
+    assert document["settings"]["screenshots"] == ScanSettings().screenshots
+    assert [page["screenshot"] for page in document["pages"]] == [
+        "evidence/screenshots/0001.jpg",
+        None,
+    ]
+    del document["settings"]["screenshots"]
+    for page in document["pages"]:
+        del page["screenshot"]
+    scan_file.write_text(json.dumps(document), encoding="utf-8")
+    assert scan_file_problems(scan_file) == []
+
+
+def test_screenshot_must_be_a_path_or_null(page: dict[str, Any]) -> None:
+    page["screenshot"] = 1
+    assert page_problems(page) == ["screenshot: 1 is not of type 'string', 'null'"]
 
 
 def test_cookie_without_name_is_reported(page: dict[str, Any]) -> None:

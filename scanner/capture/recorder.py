@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from scanner.capture.model import (
     StorageWrite,
     Timing,
 )
+from scanner.capture.screenshots import QUALITY, TIMEOUT_MS, Screenshots
 from scanner.capture.tap import PageTap
 
 _PAGE_HIDE_JS = resources.files("scanner.capture").joinpath("page_hide.js").read_text("utf-8")
@@ -71,9 +73,12 @@ class _Tracked:
 class PageRecorder:
     """Collects one page view. ``attach`` before navigation, ``complete`` after load."""
 
-    def __init__(self, limits: CaptureLimits) -> None:
+    def __init__(self, limits: CaptureLimits, screenshots: Screenshots | None = None) -> None:
         self.limits = limits
         self.capture = PageCapture()
+        self.screenshots = screenshots
+        self.screenshot: str | None = None
+        """The first view's screenshot, relative to the output folder, once taken."""
         self._tap: PageTap | None = None
         self._started = time.monotonic()
         self._last_activity = self._started
@@ -108,13 +113,15 @@ class PageRecorder:
     # -- completing ------------------------------------------------------------------
 
     async def complete(self, page: Page) -> PageCapture:
-        """Let the page settle, simulate the visitor leaving, and collect the capture."""
+        """Let the page settle, screenshot its first view, simulate the visitor leaving,
+        and collect the capture."""
         if not await self.settle():
             self.capture.capture_errors.append(
                 f"network still busy after {self.limits.settle_max_ms} ms "
                 f"({len(self._in_flight)} request(s) unfinished)"
             )
-        await self._pull_missed_reports()
+        # both only read the page; the shot before the page hide changes anything
+        await asyncio.gather(self._pull_missed_reports(), self._take_screenshot(page))
         await self._simulate_page_hide(page)
         # beacons leave synchronously in the event handlers: a short quiet is enough
         await self.settle(
@@ -140,6 +147,54 @@ class PageRecorder:
                 return True
             await asyncio.sleep(0.025)
         return False
+
+    async def _take_screenshot(self, page: Page) -> None:
+        """Screenshot the viewport if the page will count as rendered (an HTML document
+        with a status below 400) and the scan's cap is not reached."""
+        if self.screenshots is None or self.screenshot is not None:
+            return
+        try:
+            await self._shoot_if_a_page(page, self.screenshots)
+        except Exception as error:  # a screenshot must never fail the page
+            self.capture.capture_errors.append(
+                f"could not take a screenshot: {type(error).__name__}: {error}"
+            )
+
+    async def _shoot_if_a_page(self, page: Page, screenshots: Screenshots) -> None:
+        document = await self._document_response()
+        if document is None or not renders_as_page(*document):
+            return
+        tap = self._tap
+        if tap is not None:
+            shoot = functools.partial(tap.screenshot, QUALITY)
+        else:  # no DevTools session: Playwright's way, leaving the page as it is
+            shoot = functools.partial(
+                page.screenshot,
+                type="jpeg",
+                quality=QUALITY,
+                timeout=TIMEOUT_MS,
+                animations="allow",  # "disabled" would fast-forward them
+                caret="initial",  # "hide" would add a style sheet
+            )
+        self.screenshot = await screenshots.take(shoot, self.capture.capture_errors)
+
+    async def _document_response(self) -> tuple[int, str | None] | None:
+        """Status and content type of the main document; None if it had no response."""
+        documents = [
+            t for t in self._tracked.values() if t.record.navigation and t.record.frame == 0
+        ]
+        if not documents:
+            return None
+        tracked = documents[-1]
+        if tracked.record.response is not None:  # read by now, as a rule
+            return tracked.record.response.status, tracked.record.response.mime_type
+        try:
+            response = await asyncio.wait_for(tracked.request.response(), _STEP_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError):
+            return None
+        if response is None:
+            return None
+        return response.status, response.headers.get("content-type")
 
     async def _simulate_page_hide(self, page: Page) -> None:
         self._phase = "unload"
@@ -498,6 +553,17 @@ class PageRecorder:
             t.record for t in self._tracked.values() if t.record.navigation and t.record.frame == 0
         ]
         return documents[-1] if documents else None
+
+
+def is_html(content_type: str | None) -> bool:
+    """Whether a document is a page to render (no Content-Type counts as HTML)."""
+    return content_type is None or "html" in content_type.lower()
+
+
+def renders_as_page(status: int | None, content_type: str | None) -> bool:
+    """Whether a document that loaded counts as a rendered page: HTML, status below 400
+    (otherwise the page is 'not-html' or 'failed')."""
+    return is_html(content_type) and (status is None or status < 400)
 
 
 def _header(headers: list[list[str]], name: str) -> str | None:

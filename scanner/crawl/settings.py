@@ -12,7 +12,11 @@ from scanner.crawl.resolver import HOST_MAP_SETTING
 
 JOURNAL_SETTING = "SCANNER_JOURNAL"
 PROGRESS_SETTING = "SCANNER_PROGRESS"
+OUTPUT_DIR_SETTING = "SCANNER_OUTPUT_DIR"
+"""The scan's output folder: where page evidence such as screenshots is written."""
 _HANDLER = "scanner.crawl.handler.SharedBrowserHandler"
+VIEWPORT = {"width": 1366, "height": 768}
+"""The browser window's size in CSS pixels: a common desktop screen."""
 
 
 def crawl_settings(
@@ -23,6 +27,7 @@ def crawl_settings(
     profile_dir: Path,
     journal: Path,
     log_file: Path,
+    out_dir: Path,
 ) -> dict[str, Any]:
     timeout_ms = settings.timeout * 1000
     context = {
@@ -31,7 +36,7 @@ def crawl_settings(
         "headless": True,
         "args": launch_args(settings.host_map, settings.trusted_spki),
         "user_agent": settings.user_agent or user_agent,
-        "viewport": {"width": 1366, "height": 768},
+        "viewport": dict(VIEWPORT),
         "locale": "en-GB",
         "ignore_https_errors": False,
         "bypass_csp": False,
@@ -61,6 +66,7 @@ def crawl_settings(
         "DNS_RESOLVER": "scanner.crawl.resolver.HostMapResolver",
         HOST_MAP_SETTING: dict(settings.host_map),
         JOURNAL_SETTING: str(journal),
+        OUTPUT_DIR_SETTING: str(out_dir),
         PROGRESS_SETTING: settings.progress,
         "ITEM_PIPELINES": {"scanner.result.journal.JournalPipeline": 100},
         "EXTENSIONS": {

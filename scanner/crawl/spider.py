@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,9 +26,11 @@ from twisted.python.failure import Failure
 
 from scanner.capture.failures import failure_reason
 from scanner.capture.model import PageError, RedirectHop
-from scanner.capture.recorder import CaptureLimits, PageRecorder
+from scanner.capture.recorder import CaptureLimits, PageRecorder, is_html
+from scanner.capture.screenshots import Screenshots
 from scanner.config import ScanSettings
 from scanner.crawl.frontier import Frontier
+from scanner.crawl.settings import OUTPUT_DIR_SETTING
 from scanner.result.model import PageResult
 
 NON_HTML_EXTENSIONS = frozenset(
@@ -105,6 +108,18 @@ class SiteSpider(scrapy.Spider):
         )
         self._links = LinkExtractor(tags=("a", "area"), attrs=("href",), deny_extensions=())
         self._sitemaps_seen: set[str] = set()
+        self.screenshots: Screenshots | None = None
+        """Set from the crawler's settings: None when screenshots are off or no output
+        folder was given."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        out_dir = crawler.settings.get(OUTPUT_DIR_SETTING)
+        limit = spider.scan_settings.screenshots
+        if out_dir and limit > 0:
+            spider.screenshots = Screenshots(Path(out_dir), limit)
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         start = self.frontier.admit(self.frontier.start_url, 0, None)
@@ -128,7 +143,7 @@ class SiteSpider(scrapy.Spider):
             return scrapy.Request(
                 url, callback=self.parse_file, errback=self.on_error, meta=meta, dont_filter=True
             )
-        recorder = PageRecorder(self.limits)
+        recorder = PageRecorder(self.limits, self.screenshots)
         meta.update(
             playwright=True,
             playwright_include_page=True,  # the handler's page pool keeps the page
@@ -191,12 +206,13 @@ class SiteSpider(scrapy.Spider):
         page.final_url = response.url
         if page.redirects:  # the target may be a page not yet known: it is visited now
             self.frontier.mark_seen(response.url)
-        if not _is_html(page.content_type):
+        if not is_html(page.content_type):
             page.outcome = "not-html"
         elif page.status is not None and page.status >= 400:
             page.outcome = "failed"
             page.error = PageError(kind="http-status", message=f"HTTP {page.status}")
         page.tls = response.meta.get("playwright_security_details") or None
+        page.screenshot = recorder.screenshot
         return page
 
     async def parse_file(self, response: Response) -> AsyncIterator[Any]:
@@ -236,6 +252,7 @@ class SiteSpider(scrapy.Spider):
             page.capture = await recorder.finish()
             page.capture.capture_errors.append("the page did not finish loading: partial capture")
             page.duration_ms = recorder.elapsed_ms()
+            page.screenshot = recorder.screenshot  # taken before the failure, if at all
         yield page
 
     def parse_robots(self, response: Response) -> list[Any]:
@@ -312,10 +329,6 @@ def _redirect_chain(requests: list[Any], final_id: int) -> list[RedirectHop]:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
-
-
-def _is_html(content_type: str | None) -> bool:
-    return content_type is None or "html" in content_type.lower()
 
 
 def _decoded(value: bytes | None) -> str | None:

@@ -33,6 +33,9 @@ class PageResult:
     without the browser."""
     error: PageError | None = None
     consent_state: str = CONSENT_STATE
+    screenshot: str | None = None
+    """The first view's screenshot (viewport, before any interaction), as a path
+    relative to the scan's output folder in POSIX form; None when none was taken."""
     capture: PageCapture = field(default_factory=PageCapture)
 
     def to_json(self) -> dict[str, Any]:
