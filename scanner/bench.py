@@ -8,6 +8,8 @@ Figures are medians over the runs.
 from __future__ import annotations
 
 import json
+import os
+import re
 import statistics
 import subprocess
 import sys
@@ -18,10 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.outputs.options import PASSPHRASE_ENV
 from scanner.procmem import tree_memory
 from scanner.testworld import running_test_world
 
 _SAMPLE_EVERY_S = 0.2
+_BENCH_PASSPHRASE = "benchmark passphrase, not a secret"
+_SEALED = re.compile(r"sealed in ([0-9.]+) s")
+_REPORT_PAGES = re.compile(r"Report \((\d+) pages\)")
 MIB = 1024 * 1024
 
 
@@ -31,6 +37,8 @@ class BenchRun:
     seconds: float
     peak_rss_bytes: int
     peak_pss_bytes: int
+    seal_seconds: float | None = None
+    """Time spent hashing the bundle and signing its manifest (signed runs only)."""
 
     @property
     def pages_per_second(self) -> float:
@@ -43,32 +51,60 @@ def bench_once(
     pages: int,
     concurrency: int,
     scan_settings: dict[str, int | bool | str] | None = None,
+    sign: bool = False,
 ) -> BenchRun:
-    """One scan; ``scan_settings`` go to it as the [scan] table of a config file."""
-    with tempfile.TemporaryDirectory(prefix="scanner-bench-") as out:
+    """One scan; ``scan_settings`` go to it as the [scan] table of a config file; with
+    ``sign``, the manifest is signed and the time spent sealing the bundle is read back."""
+    with tempfile.TemporaryDirectory(prefix="scanner-bench-") as work:
+        out = Path(work) / "out"
         command = [
-            sys.executable, "-m", "scanner", "scan", start_url, "--out", out,
+            sys.executable, "-m", "scanner", "scan", start_url, "--out", str(out),
             "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
             "--max-pages", str(pages), "--concurrency", str(concurrency),
         ]  # fmt: skip
         if scan_settings:
-            config = Path(out) / "bench.toml"
+            config = Path(work) / "bench.toml"
             lines = ["[scan]", *(f"{k} = {json.dumps(v)}" for k, v in scan_settings.items())]
             config.write_text("\n".join(lines) + "\n", encoding="utf-8")
             command += ["--config", str(config)]
-        started = time.monotonic()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        peak_rss = peak_pss = 0
-        while process.poll() is None:
-            memory = tree_memory(process.pid)
-            peak_rss, peak_pss = max(peak_rss, memory.rss_bytes), max(peak_pss, memory.pss_bytes)
-            time.sleep(_SAMPLE_EVERY_S)
-        seconds = time.monotonic() - started
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        if process.returncode != 0:
-            raise RuntimeError(f"benchmark scan failed ({process.returncode}): {stderr.strip()}")
-        summary = json.loads((Path(out) / "scan.json").read_text())["summary"]
-    return BenchRun(summary["rendered"], seconds, peak_rss, peak_pss)
+        env = {}
+        if sign:
+            command += ["--sign-key", str(_signing_key(Path(work)))]
+            env[PASSPHRASE_ENV] = _BENCH_PASSPHRASE
+        seconds, peak_rss, peak_pss, stderr = _measure(command, env)
+        summary = json.loads((out / "scan.json").read_text())["summary"]
+    sealed = _SEALED.search(stderr)
+    return BenchRun(
+        summary["rendered"], seconds, peak_rss, peak_pss, float(sealed[1]) if sealed else None
+    )
+
+
+def _measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
+    """Run a scanner command; its wall time, peak RSS and PSS of its process tree, stderr."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    peak_rss = peak_pss = 0
+    while process.poll() is None:
+        memory = tree_memory(process.pid)
+        peak_rss, peak_pss = max(peak_rss, memory.rss_bytes), max(peak_pss, memory.pss_bytes)
+        time.sleep(_SAMPLE_EVERY_S)
+    seconds = time.monotonic() - started
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"benchmark command failed ({process.returncode}): {stderr.strip()}")
+    return seconds, peak_rss, peak_pss, stderr
+
+
+def _signing_key(folder: Path) -> Path:
+    from scanner.evidence.keys import generate_signing_key, write_key_pair
+
+    private, _ = write_key_pair(folder / "bench", *generate_signing_key(_BENCH_PASSPHRASE.encode()))
+    return private
 
 
 def run_bench(
@@ -76,6 +112,7 @@ def run_bench(
     runs: int,
     concurrency: int,
     scan_settings: dict[str, int | bool | str] | None = None,
+    sign: bool = False,
 ) -> list[str]:
     """Benchmark each N; return the printed lines (one per run, one median per N)."""
     lines = []
@@ -84,7 +121,12 @@ def run_bench(
             results = []
             for index in range(runs):
                 result = bench_once(
-                    world.bench_start_url, world.spki_sha256, pages, concurrency, scan_settings
+                    world.bench_start_url,
+                    world.spki_sha256,
+                    pages,
+                    concurrency,
+                    scan_settings,
+                    sign,
                 )
                 results.append(result)
                 lines.append(_emit(f"N={pages} run {index + 1}", result))
@@ -98,6 +140,9 @@ def run_bench(
         lines.append(
             _emit(f"N={pages} median of {runs}", median, f"{rate:.2f} pages/s (median rate)")
         )
+        if sign:
+            share = statistics.median(r.seal_seconds / r.seconds for r in results if r.seal_seconds)
+            lines.append(_say(f"N={pages}: hashing and signing took {share:.2%} of the wall time"))
     return lines
 
 
@@ -108,6 +153,10 @@ def _emit(label: str, run: BenchRun, rate: str | None = None) -> str:
         f"peak memory of the process tree {run.peak_rss_bytes / MIB:.0f} MiB RSS "
         f"({run.peak_pss_bytes / MIB:.0f} MiB PSS)"
     )
+    return _say(line)
+
+
+def _say(line: str) -> str:
     print(line, flush=True)
     return line
 
@@ -120,12 +169,7 @@ def bench_rules(scan_file: Path, pages: int, runs: int) -> list[str]:
     from scanner.findings.settings import RuleSettings
     from scanner.testworld import DEMO_VENDORS
 
-    scan = json.loads(scan_file.read_text(encoding="utf-8"))
-    originals = scan["pages"]
-    scan["pages"] = [
-        {**page, "url": f"{page['url']}#copy-{index}"}
-        for index, page in zip(range(pages), _cycle(originals), strict=False)
-    ]
+    scan = grown_scan(scan_file, pages)
     settings = RuleSettings(vendor_files=(str(DEMO_VENDORS),))
     catalog = RuleCatalog.load()
     timings = []
@@ -141,6 +185,60 @@ def bench_rules(scan_file: Path, pages: int, runs: int) -> list[str]:
     )
     print(line, flush=True)
     return [line]
+
+
+def grown_scan(scan_file: Path, pages: int) -> dict[str, Any]:
+    """A finished scan with its pages repeated to ``pages`` under distinct URLs."""
+    scan = json.loads(scan_file.read_text(encoding="utf-8"))
+    originals = scan["pages"]
+    scan["pages"] = [
+        {
+            **page,
+            "url": f"{page['url']}#copy-{index}",
+            "final_url": page["final_url"] and f"{page['final_url']}#copy-{index}",
+        }
+        for index, page in zip(range(pages), _cycle(originals), strict=False)
+    ]
+    return scan
+
+
+def bench_report(scan_file: Path, pages: int, runs: int) -> list[str]:
+    """Time ``scanner report`` (rules, HAR files, HTML and PDF reports, manifest) on a scan
+    grown to ``pages`` pages, in a fresh process per run, with its peak memory."""
+    from scanner.dpa.examples import EXAMPLE_DPAS
+    from scanner.testworld import DEMO_VENDORS
+
+    lines = []
+    results = []
+    with tempfile.TemporaryDirectory(prefix="scanner-bench-report-") as out:
+        (Path(out) / "scan.json").write_text(
+            json.dumps(grown_scan(scan_file, pages)), encoding="utf-8"
+        )
+        command = [
+            sys.executable, "-m", "scanner", "report", out,
+            "--vendors", str(DEMO_VENDORS), "--dpa-dir", str(EXAMPLE_DPAS),
+        ]  # fmt: skip
+        for index in range(runs):
+            seconds, rss, pss, stderr = _measure(command)
+            results.append(BenchRun(pages, seconds, rss, pss))
+            report_pages = _REPORT_PAGES.search(stderr)
+            lines.append(
+                _say(
+                    f"report of N={pages} run {index + 1}: {seconds:.1f} s, "
+                    f"{report_pages[1] if report_pages else '?'} PDF pages, peak memory "
+                    f"{rss / MIB:.0f} MiB RSS ({pss / MIB:.0f} MiB PSS)"
+                )
+            )
+    seconds = statistics.median(r.seconds for r in results)
+    rss = statistics.median(r.peak_rss_bytes for r in results)
+    pss = statistics.median(r.peak_pss_bytes for r in results)
+    lines.append(
+        _say(
+            f"report of N={pages} median of {runs}: {seconds:.1f} s, peak memory "
+            f"{rss / MIB:.0f} MiB RSS ({pss / MIB:.0f} MiB PSS)"
+        )
+    )
+    return lines
 
 
 def _cycle(items: list[Any]) -> Iterator[Any]:

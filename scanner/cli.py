@@ -250,8 +250,10 @@ def _analyse(
     bundle = finish_bundle(out_dir, analysis, options)
     signed = f"signed by {bundle.key_fingerprint}" if bundle.key_fingerprint else "unsigned"
     print(
-        f"Report -> {out_dir / 'report.pdf'} and report.html; manifest.json {signed}, "
-        f"evidence fingerprint {bundle.evidence_fingerprint}",
+        f"Report ({bundle.report_pages} pages) -> {out_dir / 'report.pdf'} and report.html; "
+        f"manifest.json {signed}, "
+        f"evidence fingerprint {bundle.evidence_fingerprint} (sealed in "
+        f"{bundle.sealing_seconds:.2f} s)",
         file=sys.stderr,
     )
     if bundle.encrypted:
@@ -434,16 +436,17 @@ def _command_bench(args: argparse.Namespace) -> int:
 
     if any(n < 1 for n in args.pages) or args.runs < 1 or args.concurrency < 1:
         raise UserError("bench: --pages, --runs and --concurrency must be at least 1")
-    if args.rules_on:
-        from scanner.bench import bench_rules
+    on_scan = args.rules_on or args.report_on
+    if on_scan:
+        from scanner.bench import bench_report, bench_rules
 
-        scan_file = args.rules_on / "scan.json"
+        scan_file = on_scan / "scan.json"
         if not scan_file.exists():
             raise UserError(f"{scan_file} does not exist; give the folder of a finished scan")
         for pages in args.pages:
-            bench_rules(scan_file, pages, args.runs)
+            (bench_rules if args.rules_on else bench_report)(scan_file, pages, args.runs)
         return EXIT_OK
-    run_bench(args.pages, args.runs, args.concurrency)
+    run_bench(args.pages, args.runs, args.concurrency, sign=args.sign)
     return EXIT_OK
 
 
@@ -573,6 +576,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="SCAN_DIR",
         help="time the rules instead: on this scan's pages repeated to N pages",
+    )
+    bench.add_argument(
+        "--report-on",
+        type=Path,
+        metavar="SCAN_DIR",
+        help="time scanner report (PDF included) on this scan's pages repeated to N",
+    )
+    bench.add_argument(
+        "--sign",
+        action="store_true",
+        help="sign each scan's manifest and report the share of time spent sealing",
     )
     bench.add_argument(
         "--concurrency",

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_SCAN = ROOT / "demo-output" / "scan.json"
 BROWSER = {"name": "Chromium", "version": "156.0.8078.79"}
 VISITED_AT = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # rule_fixtures.page()'s visited_at
+PAGE_STARTED = VISITED_AT - timedelta(milliseconds=500)  # the fixtures' duration_ms
 HOME = rule_fixtures.HOME
 
 _RFC3339 = re.compile(
@@ -399,7 +400,7 @@ def test_page_with_queries_cookies_post_data_redirects_and_failures() -> None:
         "_sameSite": "Lax",
     }
     assert cookies["other"] == {"name": "other", "value": "2", "httpOnly": False, "secure": False}
-    received = VISITED_AT + timedelta(milliseconds=6.0 + 5.0)  # start + time to first byte
+    received = PAGE_STARTED + timedelta(milliseconds=6.0 + 5.0)  # start + time to first byte
     assert datetime.fromisoformat(cookies["gone"]["expires"]) == received
     assert cookies["gone"]["domain"] == ".shop.test"
     assert cookies["dated"]["expires"] == "2037-10-21T07:28:00.000Z"
@@ -452,7 +453,8 @@ def test_times_sizes_and_sort_order() -> None:
     har = page_har(page, creator_version="0", browser=None)
     check_har(har, page)
     assert "browser" not in har["log"]
-    assert har["log"]["pages"][0]["startedDateTime"] == "2026-11-23T20:00:00.000Z"
+    # visited_at (20:00:00) is the end of the 500 ms visit: the page started 500 ms before
+    assert har["log"]["pages"][0]["startedDateTime"] == "2026-11-23T19:59:59.500Z"
     assert har["log"]["pages"][0]["pageTimings"] == {"onContentLoad": -1, "onLoad": -1}
 
     def times(request_id: int) -> tuple[Any, ...]:
@@ -467,8 +469,8 @@ def test_times_sizes_and_sort_order() -> None:
     assert {entry_for(har, i)["timings"]["dns"] for i in range(5)} == {-1}
 
     starts = {e["_requestId"]: e["startedDateTime"] for e in har["log"]["entries"]}
-    assert starts[1] == "2026-11-23T20:00:00.250Z"
-    assert datetime.fromisoformat(starts[2]) == VISITED_AT + timedelta(milliseconds=100)
+    assert starts[1] == "2026-11-23T19:59:59.750Z"
+    assert datetime.fromisoformat(starts[2]) == PAGE_STARTED + timedelta(milliseconds=100)
     # Sorted by start (request 4 started at 40 ms); equal starts keep scan.json's order.
     assert [e["_requestId"] for e in har["log"]["entries"]] == [0, 4, 2, 3, 1]
 

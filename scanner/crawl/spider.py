@@ -285,7 +285,7 @@ class SiteSpider(scrapy.Spider):
             depth=meta[_DEPTH],
             found_via=via,
             found_on=found_on,
-            visited_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            visited_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
             duration_ms=round((time.monotonic() - meta[_STARTED]) * 1000, 1),
         )
 

@@ -9,9 +9,10 @@ One file holds one page: ``log.pages`` has a single page (id ``page_1``) and
 ``log.entries`` one entry per request the page recorded, in the order they started,
 failed requests included. How scan.json maps onto HAR:
 
-* ``page.startedDateTime`` is the page's ``visited_at``; an entry's ``startedDateTime``
-  is ``visited_at`` plus the request's ``timing.started_ms`` (milliseconds since the
-  navigation started). The page title is the page's title, or its URL when it has none.
+* ``page.startedDateTime`` is when the visit started: the page's ``visited_at`` (when
+  the record was made, at the end of the visit) minus its ``duration_ms``; an entry's
+  ``startedDateTime`` is that plus the request's ``timing.started_ms`` (milliseconds
+  since the navigation started). The page title is the page's title, or its URL when it has none.
   ``pageTimings`` are -1: scan.json does not record DOMContentLoaded or load times.
 * Timings: ``send`` is 0, ``wait`` is the time to first byte and ``receive`` the rest of
   the request's duration; ``blocked``, ``dns``, ``connect`` and ``ssl`` are -1 (not
@@ -88,7 +89,10 @@ def page_har(page: dict[str, Any], *, creator_version: str, browser: dict | None
     ``browser`` gives ``log.browser`` (its ``name`` and ``version``; other keys, such as
     those of scan.json's ``browser``, are ignored); None leaves it out.
     """
-    started_at = _parse_time(page.get("visited_at"))
+    duration = page.get("duration_ms")
+    started_at = _parse_time(page.get("visited_at")) - timedelta(
+        milliseconds=duration if isinstance(duration, int | float) else 0
+    )
     requests = [r for r in page.get("requests") or [] if isinstance(r, dict)]
     requests.sort(key=_started_ms)  # stable: scan.json already lists them as they started
     log: dict[str, Any] = {

@@ -10,6 +10,7 @@ final manifest, listing them too, is written and signed.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +60,9 @@ class Bundle:
     evidence_fingerprint: str
     key_fingerprint: str | None
     encrypted: list[str]
+    sealing_seconds: float
+    """Time spent hashing the files and signing the manifest (the benchmark reads it)."""
+    report_pages: int
 
 
 def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> Bundle:
@@ -74,7 +78,9 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
         "finished_at": scan["finished_at"],
         "previous_manifest_sha256": previous_hash,
     }
+    sealing = -time.perf_counter()
     fingerprint = build_manifest(out_dir, **manifest_args)["evidence_fingerprint"]
+    sealing += time.perf_counter()
     signer = key_fingerprint(options.sign_key.public_key()) if options.sign_key else None
     meta = ReportMeta(
         auditor=options.auditor,
@@ -83,7 +89,10 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
         key_fingerprint=signer,
     )
     contents = build_contents(ctx, analysis.document, meta, previous_findings)
-    write_reports(out_dir, contents, Redactor(ctx.personal_values, enabled=options.redact))
+    report_pages = write_reports(
+        out_dir, contents, Redactor(ctx.personal_values, enabled=options.redact)
+    )
+    sealing -= time.perf_counter()
     manifest = build_manifest(out_dir, **manifest_args)
     if manifest["evidence_fingerprint"] != fingerprint:
         raise RuntimeError(
@@ -95,7 +104,8 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
         sign_manifest(out_dir, options.sign_key)
     else:
         (out_dir / SIGNATURE_FILE).unlink(missing_ok=True)  # never leave a stale signature
-    return Bundle(manifest_sha256(out_dir), fingerprint, signer, encrypted)
+    sealing += time.perf_counter()
+    return Bundle(manifest_sha256(out_dir), fingerprint, signer, encrypted, sealing, report_pages)
 
 
 def _encrypt_raw_evidence(out_dir: Path, recipient: X25519PublicKey | None) -> list[str]:

@@ -81,20 +81,19 @@ def render_html(contents: dict[str, Any], redactor: Redactor) -> str:
     return environment(redactor).get_template(ENTRY_TEMPLATE).render(**contents)
 
 
-def write_reports(out_dir: Path, contents: dict[str, Any], redactor: Redactor) -> list[Path]:
-    """Write report.html and report.pdf into ``out_dir``; each appears whole or not at all."""
+def write_reports(out_dir: Path, contents: dict[str, Any], redactor: Redactor) -> int:
+    """Write report.html and report.pdf into ``out_dir`` (each appears whole or not at
+    all); return the PDF's number of pages."""
     from weasyprint import HTML  # slow to import: only when a report is written
 
     html = render_html(contents, redactor)
-    html_path = _atomic_write(out_dir / HTML_FILE, html.encode("utf-8"))
-    document = HTML(string=html, url_fetcher=_refuse_fetch)
-    pdf = document.write_pdf()
-    pdf_path = _atomic_write(out_dir / PDF_FILE, pdf)
-    return [html_path, pdf_path]
+    _atomic_write(out_dir / HTML_FILE, html.encode("utf-8"))
+    document = HTML(string=html, url_fetcher=_refuse_fetch).render()
+    _atomic_write(out_dir / PDF_FILE, document.write_pdf())
+    return len(document.pages)
 
 
-def _atomic_write(path: Path, data: bytes) -> Path:
+def _atomic_write(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".partial")
     temporary.write_bytes(data)
     os.replace(temporary, path)
-    return path
