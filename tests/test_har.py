@@ -1,9 +1,9 @@
 """HAR 1.2 export (scanner/evidence/har.py) and its schema (schemas/har-1.2.schema.json).
 
 Every HAR is checked against the schema (with date-time formats checked) and opened with
-haralyzer, an independent HAR reader; pages come from the real demo scan when it is there
-and from small hand-written page records (shaped like scan.json and checked against its
-schema by tests/rule_fixtures.py).
+haralyzer, an independent HAR reader; pages come from the real demo scan (the files it
+wrote into its evidence folder) and from small hand-written page records (shaped like
+scan.json and checked against its schema by tests/rule_fixtures.py).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from scanner.evidence.har import (
 )
 from scanner.resources import load_schema
 from tests import rule_fixtures
+from tests.e2e_helpers import CliRun
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_SCAN = ROOT / "demo-output" / "scan.json"
 BROWSER = {"name": "Chromium", "version": "156.0.8078.79"}
 VISITED_AT = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # rule_fixtures.page()'s visited_at
 PAGE_STARTED = VISITED_AT - timedelta(milliseconds=500)  # the fixtures' duration_ms
@@ -270,16 +270,20 @@ def test_schema_allows_custom_fields_with_an_underscore() -> None:
 # --- the demo scan ----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not DEMO_SCAN.is_file(), reason="demo-output/scan.json not present")
-def test_demo_scan_pages_as_hars(tmp_path: Path) -> None:
-    scan = json.loads(DEMO_SCAN.read_text(encoding="utf-8"))
-    paths = write_page_hars(scan, tmp_path / "har")
+@pytest.mark.browser
+def test_the_demo_scans_har_files(demo_run: CliRun) -> None:
+    """The HAR files the real scan wrote into its evidence folder."""
+    scan = demo_run.scan
+    folder = demo_run.out_dir / "evidence" / "har"
     with_requests = [(i, p) for i, p in enumerate(scan["pages"], 1) if p["requests"]]
-    assert [path.name for path in paths] == [har_file_name(i) for i, _ in with_requests]
-    index = json.loads((tmp_path / "har" / INDEX_FILE).read_text(encoding="utf-8"))
+    assert sorted(path.name for path in folder.glob("*.har")) == [
+        har_file_name(i) for i, _ in with_requests
+    ]
+    index = json.loads((folder / INDEX_FILE).read_text(encoding="utf-8"))
     assert index == {har_file_name(i): page["url"] for i, page in with_requests}
 
-    for path, (_, page) in zip(paths, with_requests, strict=True):
+    for number, page in with_requests:
+        path = folder / har_file_name(number)
         har = json.loads(path.read_text(encoding="utf-8"))
         har_page = check_har(har, page)
         assert har["log"]["browser"] == {
