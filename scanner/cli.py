@@ -237,8 +237,8 @@ def _analyse(
     rule_settings, catalog = _rule_settings_from(args, tables, vendor_files, default_dpa_dir)
     options = bundle_options or _bundle_options(args, tables)
 
-    def redact(document: Any) -> Any:
-        return Redactor(rule_settings.known_personal_data, options.redact).document(document)
+    def redact(context: Any, document: Any) -> Any:
+        return Redactor(context.personal_values, options.redact).document(document)
 
     analysis = analyse_scan(out_dir, rule_settings, catalog, redact)
     counts = Counter(finding.severity for finding in analysis.findings)

@@ -37,18 +37,19 @@ def analyse_scan(
     out_dir: Path,
     settings: RuleSettings,
     catalog: RuleCatalog,
-    redact: Callable[[Any], Any] = lambda document: document,
+    redact: Callable[[ScanContext, dict[str, Any]], dict[str, Any]] = lambda _, doc: doc,
 ) -> Analysis:
     """Run the rules on ``out_dir/scan.json``; write findings.json and results.sarif.
 
     ``redact`` is applied to what goes to the SARIF file, which is meant for dashboards
-    with a wider audience than the raw evidence.
+    with a wider audience than the raw evidence; it gets the classified scan, which knows
+    the personal data seen in it.
     """
     context = scan_context(out_dir, settings)
     findings = run_checks(context, catalog)
     document = findings_document(findings, context.scan)
     write_json(out_dir / FINDINGS_FILE, document)
-    write_sarif(out_dir / SARIF_FILE, redact(document), catalog)
+    write_sarif(out_dir / SARIF_FILE, redact(context, document), catalog)
     return Analysis(context, findings, document)
 
 
