@@ -53,3 +53,12 @@ def test_wheel_contains_data_and_scripts(tmp_path: Path) -> None:
         if n.startswith("scanner/_data/schemas/") and n.endswith(".json")
     }
     assert schemas_in_wheel == schemas_in_repo
+    templates = ROOT / "reports" / "templates"
+    templates_in_repo = {p.name for p in templates.iterdir() if p.is_file()}
+    templates_in_wheel = {
+        n.removeprefix("scanner/_data/templates/")
+        for n in names
+        if n.startswith("scanner/_data/templates/")
+    }
+    assert "report.html.j2" in templates_in_repo
+    assert templates_in_wheel == templates_in_repo
