@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import jinja2
 from markupsafe import Markup
 
+from scanner.report.svg import format_bytes
 from scanner.report.text import DEFAULT_LIMIT, Redactor, clean, value_markup
 from scanner.resources import data_dir
 
@@ -36,13 +37,7 @@ def _days(value: float | None) -> str:
 
 
 def _size(value: float | None) -> str:
-    if value is None:
-        return "unknown"
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:,.0f} {unit}" if unit == "bytes" else f"{value:,.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
+    return "unknown" if value is None else format_bytes(value)
 
 
 def _evidence_items(item: dict[str, Any]) -> list[tuple[str, str]]:

@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from scanner.report.text import INVISIBLE
+
 FONT_FAMILY = "DejaVu Sans, WenQuanYi Micro Hei, sans-serif"
 TEXT_COLOR = "#1f2933"
 MUTED_COLOR = "#5f6b7a"
@@ -41,12 +43,6 @@ PALETTE = (
 EM_PER_CHAR = 0.6
 ELLIPSIS = "…"
 
-# C0 controls but tab and newline, DEL and C1 controls, lone surrogates, the XML
-# non-characters, and the explicit bidi embeddings/overrides/isolates: a site could use
-# these to make its label read backwards or swallow the text after it.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
-)
 _SPACES = re.compile(r"\s+")
 _COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
 _INSIDE_MARKS = ("Mn", "Me", "Cf")
@@ -56,9 +52,10 @@ _BYTE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
 def clean_text(value: object) -> str:
     """One line of text that is valid XML: unsafe characters shown as U+FFFD.
 
-    Replaced rather than dropped, so a reader sees that the site sent something odd.
+    Replaced rather than dropped, so a reader sees that the site sent something odd; a
+    picture's short labels have no room for the escapes the report's tables show.
     """
-    text = _UNSAFE.sub("\ufffd", "" if value is None else str(value))
+    text = INVISIBLE.sub("\ufffd", "" if value is None else str(value))
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

@@ -17,8 +17,12 @@ from urllib.parse import quote, quote_plus
 from markupsafe import Markup, escape
 
 DEFAULT_LIMIT = 300
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+INVISIBLE = re.compile(
+    # C0 controls but tab and newline, DEL and C1 controls, bidi marks, embeddings,
+    # overrides and isolates (a site could make its URL read backwards), the byte-order
+    # mark, lone surrogates and the XML non-characters: none may reach a report as is.
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff\ufffe\uffff]"
 )
 _WHITESPACE = re.compile(r"[\t\n\r]+")
 _EMAIL = re.compile(  # starts after a separator or a %XX escape ("email%3Djane%40...")
@@ -37,7 +41,7 @@ def _visible(match: re.Match[str]) -> str:
 def clean(value: object, limit: int = DEFAULT_LIMIT) -> str:
     """``value`` as one line of plain text: invisible characters shown, length capped."""
     text = "" if value is None else str(value)
-    text = _INVISIBLE.sub(_visible, _WHITESPACE.sub(" ", text))
+    text = INVISIBLE.sub(_visible, _WHITESPACE.sub(" ", text))
     if len(text) > limit:
         return f"{text[:limit]}… ({len(text):,} characters in all)"
     return text
