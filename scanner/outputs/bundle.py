@@ -56,7 +56,6 @@ class BundleOptions:
 
 @dataclass(frozen=True)
 class Bundle:
-    manifest_sha256: str
     evidence_fingerprint: str
     key_fingerprint: str | None
     encrypted: list[str]
@@ -105,7 +104,7 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
     else:
         (out_dir / SIGNATURE_FILE).unlink(missing_ok=True)  # never leave a stale signature
     sealing += time.perf_counter()
-    return Bundle(manifest_sha256(out_dir), fingerprint, signer, encrypted, sealing, report_pages)
+    return Bundle(fingerprint, signer, encrypted, sealing, report_pages)
 
 
 def _encrypt_raw_evidence(out_dir: Path, recipient: X25519PublicKey | None) -> list[str]:
