@@ -180,12 +180,9 @@ class PageRecorder:
 
     async def _document_response(self) -> tuple[int, str | None] | None:
         """Status and content type of the main document; None if it had no response."""
-        documents = [
-            t for t in self._tracked.values() if t.record.navigation and t.record.frame == 0
-        ]
-        if not documents:
+        tracked = self._main_document()
+        if tracked is None:
             return None
-        tracked = documents[-1]
         if tracked.record.response is not None:  # read by now, as a rule
             return tracked.record.response.status, tracked.record.response.mime_type
         try:
@@ -549,8 +546,12 @@ class PageRecorder:
 
     def main_document(self) -> RequestRecord | None:
         """The main frame's last navigation request: the page's own document."""
+        tracked = self._main_document()
+        return tracked.record if tracked else None
+
+    def _main_document(self) -> _Tracked | None:
         documents = [
-            t.record for t in self._tracked.values() if t.record.navigation and t.record.frame == 0
+            t for t in self._tracked.values() if t.record.navigation and t.record.frame == 0
         ]
         return documents[-1] if documents else None
 

@@ -36,7 +36,6 @@ class Screenshots:
     """Takes up to ``limit`` viewport screenshots into ``out_dir/evidence/screenshots``."""
 
     def __init__(self, out_dir: Path, limit: int) -> None:
-        self.out_dir = out_dir
         self.folder = out_dir / SCREENSHOT_FOLDER
         self.limit = limit
         self._reserved = 0
