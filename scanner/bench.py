@@ -50,11 +50,10 @@ def bench_once(
     spki: str,
     pages: int,
     concurrency: int,
-    scan_settings: dict[str, int | bool | str] | None = None,
     sign: bool = False,
 ) -> BenchRun:
-    """One scan; ``scan_settings`` go to it as the [scan] table of a config file; with
-    ``sign``, the manifest is signed and the time spent sealing the bundle is read back."""
+    """One scan; with ``sign``, the manifest is signed and the time spent sealing the
+    bundle is read back."""
     with tempfile.TemporaryDirectory(prefix="scanner-bench-") as work:
         out = Path(work) / "out"
         command = [
@@ -62,11 +61,6 @@ def bench_once(
             "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
             "--max-pages", str(pages), "--concurrency", str(concurrency),
         ]  # fmt: skip
-        if scan_settings:
-            config = Path(work) / "bench.toml"
-            lines = ["[scan]", *(f"{k} = {json.dumps(v)}" for k, v in scan_settings.items())]
-            config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            command += ["--config", str(config)]
         env = {}
         if sign:
             command += ["--sign-key", str(_signing_key(Path(work)))]
@@ -111,7 +105,6 @@ def run_bench(
     page_counts: list[int],
     runs: int,
     concurrency: int,
-    scan_settings: dict[str, int | bool | str] | None = None,
     sign: bool = False,
 ) -> list[str]:
     """Benchmark each N; return the printed lines (one per run, one median per N)."""
@@ -121,29 +114,34 @@ def run_bench(
             results = []
             for index in range(runs):
                 result = bench_once(
-                    world.bench_start_url,
-                    world.spki_sha256,
-                    pages,
-                    concurrency,
-                    scan_settings,
-                    sign,
+                    world.bench_start_url, world.spki_sha256, pages, concurrency, sign
                 )
                 results.append(result)
                 lines.append(_emit(f"N={pages} run {index + 1}", result))
-        median = BenchRun(
-            pages=int(statistics.median(r.pages for r in results)),
-            seconds=statistics.median(r.seconds for r in results),
-            peak_rss_bytes=int(statistics.median(r.peak_rss_bytes for r in results)),
-            peak_pss_bytes=int(statistics.median(r.peak_pss_bytes for r in results)),
-        )
         rate = statistics.median(r.pages_per_second for r in results)
         lines.append(
-            _emit(f"N={pages} median of {runs}", median, f"{rate:.2f} pages/s (median rate)")
+            _emit(
+                f"N={pages} median of {runs}",
+                _median(results),
+                f"{rate:.2f} pages/s (median rate)",
+            )
         )
         if sign:
-            share = statistics.median(r.seal_seconds / r.seconds for r in results if r.seal_seconds)
+            share = statistics.median(
+                r.seal_seconds / r.seconds for r in results if r.seal_seconds is not None
+            )
             lines.append(_say(f"N={pages}: hashing and signing took {share:.2%} of the wall time"))
     return lines
+
+
+def _median(results: list[BenchRun]) -> BenchRun:
+    """Each figure's median over the runs."""
+    return BenchRun(
+        pages=int(statistics.median(r.pages for r in results)),
+        seconds=statistics.median(r.seconds for r in results),
+        peak_rss_bytes=int(statistics.median(r.peak_rss_bytes for r in results)),
+        peak_pss_bytes=int(statistics.median(r.peak_pss_bytes for r in results)),
+    )
 
 
 def _emit(label: str, run: BenchRun, rate: str | None = None) -> str:
@@ -229,13 +227,12 @@ def bench_report(scan_file: Path, pages: int, runs: int) -> list[str]:
                     f"{rss / MIB:.0f} MiB RSS ({pss / MIB:.0f} MiB PSS)"
                 )
             )
-    seconds = statistics.median(r.seconds for r in results)
-    rss = statistics.median(r.peak_rss_bytes for r in results)
-    pss = statistics.median(r.peak_pss_bytes for r in results)
+    median = _median(results)
     lines.append(
         _say(
-            f"report of N={pages} median of {runs}: {seconds:.1f} s, peak memory "
-            f"{rss / MIB:.0f} MiB RSS ({pss / MIB:.0f} MiB PSS)"
+            f"report of N={pages} median of {runs}: {median.seconds:.1f} s, peak memory "
+            f"{median.peak_rss_bytes / MIB:.0f} MiB RSS "
+            f"({median.peak_pss_bytes / MIB:.0f} MiB PSS)"
         )
     )
     return lines

@@ -253,7 +253,7 @@ def _analyse(
         f"Report ({bundle.report_pages} pages) -> {out_dir / 'report.pdf'} and report.html; "
         f"manifest.json {signed}, "
         f"evidence fingerprint {bundle.evidence_fingerprint} (sealed in "
-        f"{bundle.sealing_seconds:.2f} s)",
+        f"{bundle.sealing_seconds:.3f} s)",
         file=sys.stderr,
     )
     if bundle.encrypted:
