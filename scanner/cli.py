@@ -176,11 +176,15 @@ def _config_tables(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return {"scan": {}, "rules": {}, "report": {}}
 
 
+def _config_base(args: argparse.Namespace) -> Path:
+    """Where paths in the config file are relative to."""
+    return args.config.parent if args.config else Path.cwd()
+
+
 def _bundle_options(args: argparse.Namespace, tables: dict[str, dict[str, Any]]) -> Any:
     from scanner.outputs.options import bundle_options
 
-    base = args.config.parent if args.config else Path.cwd()
-    return bundle_options(args, tables["report"], base)
+    return bundle_options(args, tables["report"], _config_base(args))
 
 
 def _settings_from(
@@ -205,7 +209,7 @@ def _rule_settings_from(
     catalog = RuleCatalog.load()
     origin = f"config file {args.config} [rules]" if args.config else "[rules]"
     settings = build_rule_settings(tables["rules"], catalog, origin)
-    base = args.config.parent if args.config else Path.cwd()
+    base = _config_base(args)
     vendor_files = [str(base / path) for path in settings.vendor_files]
     vendor_files += [str(path) for path in extra_vendor_files]
     filter_lists = tuple(str(base / path) for path in settings.filter_lists)

@@ -52,8 +52,8 @@ def _observe(
     ctx: ScanContext, page: dict[str, Any], cookie: dict[str, Any], https_page: bool
 ) -> Iterator[Observation]:
     subject = f"{cookie['name']}@{cookie['domain']}"
-    setter = ctx.party_of(cookie["set_by_url"] or ctx.page_url(page))
-    owner = ctx.parties.classify(cookie["domain"].lstrip("."))
+    setter = ctx.cookie_setter(page, cookie)
+    owner = ctx.cookie_owner(cookie)
     evidence = _evidence(cookie, setter)
     vendor = None if setter is None or setter.first_party else setter.vendor_id
 

@@ -131,7 +131,7 @@ def _add_cookies_set(ctx: ScanContext, vendors: dict[str, _Vendor], page: dict[s
         key = (cookie["name"], cookie["domain"])
         entry = vendor.cookies.get(key)
         if entry is None or entry["access"] == "read":
-            owner = ctx.parties.classify(cookie["domain"].lstrip("."))
+            owner = ctx.cookie_owner(cookie)
             vendor.cookies[key] = {
                 "name": cookie["name"],
                 "domain": cookie["domain"],

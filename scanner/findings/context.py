@@ -64,5 +64,13 @@ class ScanContext:
         host = urlsplit(url).hostname
         return self.parties.classify(host) if host else None
 
+    def cookie_owner(self, cookie: dict[str, Any]) -> Party:
+        """The party whose domain the cookie belongs to (a leading dot means subdomains)."""
+        return self.parties.classify(cookie["domain"].lstrip("."))
+
+    def cookie_setter(self, page: dict[str, Any], cookie: dict[str, Any]) -> Party | None:
+        """The party that set the cookie: its response or script, else the page itself."""
+        return self.party_of(cookie["set_by_url"] or self.page_url(page))
+
     def page_url(self, page: dict[str, Any]) -> str:
         return page.get("final_url") or page["url"]

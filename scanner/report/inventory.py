@@ -53,8 +53,8 @@ def cookie_inventory(ctx: ScanContext) -> list[CookieRow]:
 
 
 def _cookie_row(ctx: ScanContext, page: dict[str, Any], cookie: dict[str, Any]) -> CookieRow:
-    owner = ctx.parties.classify(cookie["domain"].lstrip("."))
-    setter = ctx.party_of(cookie["set_by_url"] or ctx.page_url(page))
+    owner = ctx.cookie_owner(cookie)
+    setter = ctx.cookie_setter(page, cookie)
     if setter is not None and not setter.first_party:
         vendor = setter.vendor_name
     elif not owner.first_party:
