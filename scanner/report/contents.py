@@ -41,7 +41,7 @@ class ReportMeta:
 
     auditor: str
     generated_at: str
-    evidence_fingerprint: str | None
+    evidence_fingerprint: str
     key_fingerprint: str | None
     """None when the evidence manifest is not signed."""
 
