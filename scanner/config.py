@@ -44,8 +44,13 @@ class ScanSettings:
     concurrency: int = 6
     timeout: float = 30.0
     """Seconds a page may take to load before it is recorded as failed (timeout)."""
+    min_dwell_ms: int = 3000
+    """How long the visitor stays on a page after its load event before the network is
+    watched for quiet: tracker SDKs load their configuration asynchronously and flush
+    their batches on timers, so a visitor who leaves at once is not what real visitors
+    see. Idle time: concurrency hides it."""
     settle_quiet_ms: int = 300
-    """After the load event, wait until the network has been quiet this long..."""
+    """After the dwell, wait until the network has been quiet this long..."""
     settle_max_ms: int = 5000
     """...but no longer than this, so one chatty page cannot stall the crawl."""
     obey_robots: bool = True
@@ -153,7 +158,14 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{origin}: {name} must be at least 1")
-    for name in ("max_value_chars", "settle_quiet_ms", "settle_max_ms", "screenshots"):
+    never_negative = (
+        "max_value_chars",
+        "min_dwell_ms",
+        "settle_quiet_ms",
+        "settle_max_ms",
+        "screenshots",
+    )
+    for name in never_negative:
         if getattr(settings, name) < 0:
             raise ConfigError(f"{origin}: {name} must not be negative")
     if settings.timeout <= 0:

@@ -69,7 +69,9 @@ class RequestRecord:
     frame: int | None
     navigation: bool
     phase: str
-    """'load' until the page settled, 'unload' for what the simulated leave sent."""
+    """'load' until the load event, 'dwell' while the visitor stays on the loaded page,
+    'unload' for what was sent while the page was left (the navigation away: pagehide,
+    unload, sendBeacon, keepalive fetches)."""
     timing: Timing
     initiator: Initiator | None = None
     redirected_from: int | None = None
@@ -199,6 +201,19 @@ class PageCapture:
     frames: list[FrameRecord] = field(default_factory=list)
     requests: list[RequestRecord] = field(default_factory=list)
     cookies: list[CookieRecord] = field(default_factory=list)
+@dataclass
+class ConsoleEntry:
+    """An error or warning the page's scripts wrote to the console, or an uncaught
+    exception: a broken tag is part of what an audit reports."""
+
+    level: str
+    """'error', 'warning' or 'exception' (uncaught)."""
+    text: str
+    source_url: str | None
+    line: int | None
+    phase: str
+
+
     storage: list[StorageWrite] = field(default_factory=list)
     csp_policies: list[CspPolicy] = field(default_factory=list)
     csp_violations: list[CspViolation] = field(default_factory=list)
@@ -209,3 +224,6 @@ class PageCapture:
     title: str | None = None
     lang: str | None = None
     capture_errors: list[str] = field(default_factory=list)
+    console: list[ConsoleEntry] = field(default_factory=list)
+    console_dropped: int = 0
+    """Console errors and warnings beyond the per-page limit, counted, not kept."""

@@ -20,8 +20,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from playwright.async_api import ConsoleMessage, Frame, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Frame, Page, Request, Response
 
 from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
 from scanner.capture.devtools import (
@@ -31,8 +31,10 @@ from scanner.capture.devtools import (
     script_urls_in_stack,
 )
 from scanner.capture.failures import failure_reason
+from scanner.capture.leave_watch import LeaveWatch
 from scanner.capture.model import (
     Body,
+    ConsoleEntry,
     CspPolicy,
     CspViolation,
     Failure,
@@ -52,13 +54,20 @@ from scanner.capture.tap import PageTap
 _PAGE_HIDE_JS = resources.files("scanner.capture").joinpath("page_hide.js").read_text("utf-8")
 _PAGE_FACTS_JS = resources.files("scanner.capture").joinpath("page_facts.js").read_text("utf-8")
 _STEP_TIMEOUT_S = 5.0
-_AFTER_HIDE_QUIET_MS = 100
+_AFTER_LEAVE_QUIET_MS = 150
+"""Beacons leave synchronously in the page's pagehide/unload handlers: once they are
+answered, a short quiet is enough."""
+_AFTER_LEAVE_MAX_MS = 3000
+_MAX_CONSOLE_MESSAGES = 50
+_MAX_CONSOLE_CHARS = 1000
+_CONSOLE_LEVELS = {"error": "error", "warning": "warning", "assert": "error"}
 
 
 @dataclass(frozen=True)
 class CaptureLimits:
     max_body_bytes: int = 65536
     max_value_chars: int = 4096
+    min_dwell_ms: int = 3000
     settle_quiet_ms: int = 300
     settle_max_ms: int = 5000
 
@@ -92,6 +101,9 @@ class PageRecorder:
         self._script_cookie_writes: list[CookieWrite] = []
         self._script_resources: dict[str, deque[list[str]]] = defaultdict(deque)
         self._report_keys: set[str] = set()
+        self._leaving_frames: list[str] = []
+        self._watch: LeaveWatch | None = None
+        self._sent_while_leaving: list[RequestRecord] = []
         self._completed = False
 
     # -- attaching -------------------------------------------------------------------
@@ -102,6 +114,7 @@ class PageRecorder:
         The signature fits scrapy-playwright's page init callback.
         """
         self._started = self._last_activity = time.monotonic()
+        await LeaveWatch.of(page.context).start()
         try:
             self._tap = await PageTap.on(page, self.limits.max_body_bytes)
         except PlaywrightError as error:
@@ -112,24 +125,75 @@ class PageRecorder:
 
     # -- completing ------------------------------------------------------------------
 
-    async def complete(self, page: Page) -> PageCapture:
-        """Let the page settle, screenshot its first view, simulate the visitor leaving,
-        and collect the capture."""
+    async def complete(self, page: Page) -> None:
+        """Stay on the loaded page like a visitor, let it settle, screenshot its first
+        view and read the document. The capture is finished once the page is left
+        (:meth:`leaving`, :meth:`left`): what is sent on the way out belongs to it."""
+        self._phase = "dwell"
+        await asyncio.sleep(self.limits.min_dwell_ms / 1000)
         if not await self.settle():
             self.capture.capture_errors.append(
                 f"network still busy after {self.limits.settle_max_ms} ms "
                 f"({len(self._in_flight)} request(s) unfinished)"
             )
-        # both only read the page; the shot before the page hide changes anything
+        # both only read the page: the shot shows the first view as the visitor saw it
         await asyncio.gather(self._pull_missed_reports(), self._take_screenshot(page))
+        # The visitor switches away (the page becomes hidden) before leaving for real:
+        # what SDKs flush on visibilitychange/pagehide is seen with its initiator and
+        # response here; the real navigation away (:meth:`leaving`) catches the rest.
+        self._hidden()
         await self._simulate_page_hide(page)
-        # beacons leave synchronously in the event handlers: a short quiet is enough
-        await self.settle(
-            quiet_ms=_AFTER_HIDE_QUIET_MS, max_ms=min(2000, self.limits.settle_max_ms)
-        )
+        await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=_AFTER_LEAVE_MAX_MS)
         await self._read_page_facts(page)
-        jar = await self._read_jar(page)
+
+    def _hidden(self) -> None:
+        """From now on, what the page sends is sent while the visitor leaves it."""
+        self._phase = "unload"
+        self._last_activity = time.monotonic()
+
+    async def leaving(self, page: Page) -> None:
+        """The visitor is about to navigate away for real: what the page sends from now
+        on (pagehide and unload handlers, sendBeacon, keepalive fetches) is the leave's,
+        including what only browser-wide interception sees (see leave_watch)."""
+        self._hidden()
+        if self._tap is None:
+            return
+        self._leaving_frames = await self._tap.frame_ids()
+        self._watch = LeaveWatch.of(page.context)
+        if not self._watch.begin(self._leaving_frames, self.on_sent_while_leaving):
+            self.capture.capture_errors.append(
+                "requests sent after the page was left could not be watched"
+            )
+
+    async def left(self, page: Page | None) -> PageCapture:
+        """The page has been navigated away from (or closed): wait for the requests its
+        leaving sent, read the cookie jar and finish the capture."""
+        await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=_AFTER_LEAVE_MAX_MS)
+        if self._watch is not None:
+            self._watch.end(self._leaving_frames)
+        jar = await self._read_jar(page) if page is not None else None
         return await self.finish(jar)
+
+    def on_sent_while_leaving(self, request: dict[str, Any], kind: str, frame_id: str) -> None:
+        """A request the leaving document sent that only the browser-wide watch saw:
+        its URL, headers and body are known; its initiator and response are not."""
+        self._last_activity = time.monotonic()
+        main_frame = self._leaving_frames[0] if self._leaving_frames else None
+        headers = request.get("headers") or {}
+        self._sent_while_leaving.append(
+            RequestRecord(
+                id=-1,  # numbered after the tracked requests when the capture finishes
+                url=str(request.get("url", "")),
+                method=str(request.get("method", "GET")),
+                resource_type=kind.lower(),
+                frame=0 if frame_id == main_frame else None,
+                navigation=False,
+                phase="unload",
+                timing=Timing(started_ms=round((self._last_activity - self._started) * 1000, 1)),
+                headers=[[str(name), str(value)] for name, value in headers.items()],
+                body=self._body(_posted_bytes(request)),
+            )
+        )
 
     async def _pull_missed_reports(self) -> None:
         if self._tap is None:
@@ -194,8 +258,6 @@ class PageRecorder:
         return response.status, response.headers.get("content-type")
 
     async def _simulate_page_hide(self, page: Page) -> None:
-        self._phase = "unload"
-        self._last_activity = time.monotonic()
         frames = [frame for frame in page.frames if not frame.is_detached()]
         results = await asyncio.gather(
             *(asyncio.wait_for(frame.evaluate(_PAGE_HIDE_JS), _STEP_TIMEOUT_S) for frame in frames),
@@ -249,6 +311,9 @@ class PageRecorder:
         self._join_script_initiators()
         self.capture.frames = sorted(self._frames.values(), key=lambda frame: frame.id)
         self.capture.requests = [tracked.record for tracked in self._tracked.values()]
+        for record in self._sent_while_leaving:
+            record.id = len(self.capture.requests)
+            self.capture.requests.append(record)
         self.capture.cookies = attribute_cookies(
             self._header_cookie_writes() + self._script_cookie_writes,
             jar,
@@ -303,6 +368,32 @@ class PageRecorder:
         error_text = request.failure or "unknown error"
         tracked.record.failure = Failure(error_text=error_text, reason=failure_reason(error_text))
         self._spawn(self._read_request_headers(tracked))
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        level = _CONSOLE_LEVELS.get(message.type)
+        if level is None:
+            return
+        location = message.location or {}
+        self._add_console(level, message.text, location.get("url"), location.get("lineNumber"))
+
+    def on_page_error(self, error: Exception) -> None:
+        """An exception a page script did not catch."""
+        text = getattr(error, "message", None) or str(error)
+        self._add_console("exception", text, None, None)
+
+    def _add_console(self, level: str, text: str, url: str | None, line: int | None) -> None:
+        if len(self.capture.console) >= _MAX_CONSOLE_MESSAGES:
+            self.capture.console_dropped += 1
+            return
+        self.capture.console.append(
+            ConsoleEntry(
+                level=level,
+                text=text[:_MAX_CONSOLE_CHARS],
+                source_url=(url or None) and url[: self.limits.max_value_chars],
+                line=line if isinstance(line, int) and line >= 0 else None,
+                phase=self._phase,
+            )
+        )
 
     def on_frame_navigated(self, frame: Frame) -> None:
         self._frames[frame] = self._frames.get(frame) or self._new_frame(frame)
@@ -434,9 +525,13 @@ class PageRecorder:
     async def _read_sizes(self, tracked: _Tracked) -> None:
         with contextlib.suppress(PlaywrightError):
             sizes = await tracked.request.sizes()
-            body = sizes.get("responseBodySize", 0)
-            tracked.record.response_body_bytes = body
-            tracked.record.transfer_bytes = body + sizes.get("responseHeadersSize", 0)
+            # A response the browser withheld from the page (opaque response blocking of
+            # a beacon's reply, say) has no body size: Chromium reports -1, not a size.
+            body = sizes.get("responseBodySize", -1)
+            headers = sizes.get("responseHeadersSize", -1)
+            tracked.record.response_body_bytes = body if body >= 0 else None
+            if body >= 0 or headers >= 0:
+                tracked.record.transfer_bytes = max(body, 0) + max(headers, 0)
 
     def _set_timing(self, tracked: _Tracked) -> None:
         timing = tracked.request.timing
@@ -572,6 +667,17 @@ def _header(headers: list[list[str]], name: str) -> str | None:
         if header_name.lower() == name:
             return value
     return None
+
+
+def _posted_bytes(request: dict[str, Any]) -> bytes | None:
+    """The body of a DevTools request object: its postDataEntries hold the exact bytes
+    (a gzip batch is not text), postData only their text form."""
+    entries = request.get("postDataEntries")
+    if entries:
+        with contextlib.suppress(ValueError, TypeError):
+            return b"".join(base64.b64decode(entry.get("bytes", "")) for entry in entries)
+    text = request.get("postData")
+    return text.encode("utf-8", "surrogateescape") if isinstance(text, str) else None
 
 
 def _origin(url: str) -> str:

@@ -24,6 +24,8 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scanner.crawl.page_pool import PagePool
 
 _INSTANCE_ATTRIBUTE = "_scanner_shared_playwright_handler"
+RECORDER_META = "scanner_recorder"
+"""Request meta key of the page's recorder, which the page's leaving completes."""
 
 
 class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
@@ -52,7 +54,7 @@ class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
             return await super()._download_request_with_page(request, page, spider)
         finally:
             request.meta.pop("playwright_page", None)
-            await self.page_pool.give_back(page)
+            await self.page_pool.give_back(page, request.meta.get(RECORDER_META))
 
     async def close(self) -> Any:
         if getattr(self, "_closed_once", False):

@@ -51,8 +51,10 @@ def crawl_settings(
         "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": None,
         "CONCURRENT_REQUESTS": settings.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrency,
-        # the page load, the settle time and the capture, with room to spare
-        "DOWNLOAD_TIMEOUT": settings.timeout + settings.settle_max_ms / 1000 + 20,
+        # the page load, the dwell, the settle time and the capture, with room to spare
+        "DOWNLOAD_TIMEOUT": settings.timeout
+        + (settings.min_dwell_ms + settings.settle_max_ms) / 1000
+        + 20,
         "DOWNLOAD_DELAY": 0,
         "ROBOTSTXT_OBEY": settings.obey_robots,
         "USER_AGENT": f"Mozilla/5.0 (compatible; site-compliance-scanner/{__version__})",

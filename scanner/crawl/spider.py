@@ -30,6 +30,7 @@ from scanner.capture.recorder import CaptureLimits, PageRecorder, is_html
 from scanner.capture.screenshots import Screenshots
 from scanner.config import ScanSettings
 from scanner.crawl.frontier import Frontier
+from scanner.crawl.handler import RECORDER_META
 from scanner.crawl.settings import OUTPUT_DIR_SETTING
 from scanner.result.model import PageResult
 
@@ -87,7 +88,6 @@ NON_HTML_EXTENSIONS = frozenset(
     )
 )
 _NET_ERROR = re.compile(r"net::ERR_[A-Z0-9_]+")
-_RECORDER = "scanner_recorder"
 _DEPTH = "scanner_depth"
 _FOUND = "scanner_found"
 _STARTED = "scanner_started"
@@ -103,6 +103,7 @@ class SiteSpider(scrapy.Spider):
         self.limits = CaptureLimits(
             max_body_bytes=settings.max_body_bytes,
             max_value_chars=settings.max_value_chars,
+            min_dwell_ms=settings.min_dwell_ms,
             settle_quiet_ms=settings.settle_quiet_ms,
             settle_max_ms=settings.settle_max_ms,
         )
@@ -149,7 +150,7 @@ class SiteSpider(scrapy.Spider):
             playwright_include_page=True,  # the handler's page pool keeps the page
             playwright_page_init_callback=recorder.attach,
             playwright_page_methods=[PageMethod(recorder.complete)],
-            **{_RECORDER: recorder},
+            **{RECORDER_META: recorder},
         )
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.on_error, meta=meta, dont_filter=True
@@ -190,9 +191,8 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     async def _rendered_page(self, response: Response) -> PageResult:
-        recorder: PageRecorder = response.meta[_RECORDER]
-        method = response.meta["playwright_page_methods"][0]
-        capture = method.result if method.result is not None else await recorder.finish()
+        recorder: PageRecorder = response.meta[RECORDER_META]
+        capture = await recorder.finish()  # finished as the page was left, as a rule
         page = self._page_result(response, outcome="rendered")
         page.capture = capture
         page.duration_ms = recorder.elapsed_ms()
@@ -247,7 +247,7 @@ class SiteSpider(scrapy.Spider):
             return
         page = self._page_result(request, outcome="failed")
         page.error = describe_failure(failure.value)
-        recorder: PageRecorder | None = request.meta.get(_RECORDER)
+        recorder: PageRecorder | None = request.meta.get(RECORDER_META)
         if recorder is not None:
             page.capture = await recorder.finish()
             page.capture.capture_errors.append("the page did not finish loading: partial capture")
