@@ -42,6 +42,11 @@ def test_wheel_contains_data_and_scripts(tmp_path: Path) -> None:
         "scanner/_data/rules/cookie-names.json",
         "scanner/_data/rules/filterlists/easyprivacy.txt",
         "scanner/_data/rules/filterlists/README.md",
+        "scanner/_data/rules/third-party-web/entities-nostats.json",
+        "scanner/_data/rules/third-party-web/categories.json",
+        "scanner/_data/rules/third-party-web/source.json",
+        "scanner/_data/rules/third-party-web/LICENSE",
+        "scanner/_data/rules/third-party-web/README.md",
         "scanner/_data/schemas/dpa-examples/baseline.json",
     }
     assert expected <= names

@@ -29,6 +29,7 @@ CATEGORIES = (
     "cdn",
     "social",
     "session-replay",
+    "fingerprinting",
     "consent",
     "customer-support",
     "ab-testing",

@@ -5,6 +5,9 @@ files in the order given. A later file's vendor replaces an earlier vendor with 
 id, and a domain it lists is taken away from whichever vendor listed it before, so a user
 can correct or extend the bundled data without copying it. Every file is checked against
 schemas/vendor-catalog.schema.json.
+
+Hosts that no catalog file names fall back to the third-party-web data set
+(scanner/classify/third_party_web.py), merged under the catalog.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from scanner.classify.third_party_web import ThirdPartyWebVendors
+from scanner.classify.vendor_record import Vendor
 from scanner.errors import ConfigError, read_user_file
 from scanner.resources import data_dir, load_schema
 
@@ -37,20 +41,6 @@ _FIELD_HINTS = {
 }
 
 
-@dataclass(frozen=True)
-class Vendor:
-    """One vendor of the catalog; ``source`` is the catalog file it was read from."""
-
-    id: str
-    name: str
-    organisation: str
-    country: str
-    categories: tuple[str, ...]
-    domains: tuple[str, ...]
-    notes: str | None
-    source: str
-
-
 def bundled_catalog_path() -> Path:
     """The catalog maintained by this project."""
     return data_dir("rules") / "vendors.json"
@@ -60,22 +50,28 @@ class VendorCatalog:
     """Vendors indexed by id and by domain, for fast host look-ups.
 
     Vendors added later replace earlier ones with the same id and take over the
-    domains they list; a vendor that loses a domain keeps its other domains.
+    domains they list; a vendor that loses a domain keeps its other domains. With
+    ``third_party_web``, hosts that no vendor's domain covers are looked up in that
+    data set, merged with the vendors given here (built once, here).
     """
 
-    def __init__(self, vendors: Iterable[Vendor] = ()) -> None:
+    def __init__(self, vendors: Iterable[Vendor] = (), third_party_web: bool = False) -> None:
         self._by_id: dict[str, Vendor] = {}
         self._owner: dict[str, str] = {}  # domain -> id of the vendor holding it
         for vendor in vendors:
             self._add(vendor)
+        self._fallback = (
+            ThirdPartyWebVendors.bundled(list(self._by_id.values())) if third_party_web else None
+        )
 
     @classmethod
-    def load(cls, extra_files: Sequence[Path] = ()) -> VendorCatalog:
-        """The bundled catalog, then each user file in order (later files win)."""
+    def load(cls, extra_files: Sequence[Path] = (), third_party_web: bool = True) -> VendorCatalog:
+        """The bundled catalog, then each user file in order (later files win), then
+        (unless told not to) the third-party-web data for hosts none of them names."""
         vendors: list[Vendor] = []
         for path in (bundled_catalog_path(), *extra_files):
             vendors.extend(read_catalog_file(path))
-        return cls(vendors)
+        return cls(vendors, third_party_web)
 
     def _add(self, vendor: Vendor) -> None:
         """Add or replace by id; the newcomer takes its domains away from earlier vendors."""
@@ -96,28 +92,57 @@ class VendorCatalog:
         self._by_id[vendor_id] = dataclasses.replace(vendor, domains=kept)
 
     def vendor_for_host(self, host: str) -> Vendor | None:
-        """The vendor whose domain is the longest suffix of ``host`` (on label boundaries).
+        """The catalog vendor whose domain is the longest suffix of ``host`` (on label
+        boundaries), else the third-party-web vendor for it.
 
-        Walks from the full host name to ever shorter parent domains, so the first hit
-        is the longest match and the cost depends on the host's labels, not the catalog.
+        One exception to the catalog's precedence: when the catalog only knows the host
+        as part of a shared CDN or hosting domain (d123.cloudfront.net) and the data set
+        names a longer domain for a vendor that is not a host itself, that more specific
+        vendor answers. Both look-ups walk the
+        host's labels, so the cost does not depend on the size of the data.
         """
         name = host.strip().lower().rstrip(".")
+        ours = self._match(name)
+        theirs = self._fallback.match(name) if self._fallback is not None else None
+        if theirs is None:
+            return ours[0] if ours else None
+        if ours is None or _more_specific_than_hosting(theirs, ours):
+            return theirs[0]
+        return ours[0]
+
+    def _match(self, name: str) -> tuple[Vendor, str] | None:
+        """The catalog vendor for ``name`` and the domain that matched, longest first."""
         while name:
             vendor_id = self._owner.get(name)
             if vendor_id is not None:
-                return self._by_id[vendor_id]
+                return self._by_id[vendor_id], name
             _, _, name = name.partition(".")
         return None
 
     def get(self, vendor_id: str) -> Vendor | None:
-        """The vendor with this id, if any."""
-        return self._by_id.get(vendor_id)
+        """The vendor with this id (from the catalog or the third-party-web data), if any."""
+        vendor = self._by_id.get(vendor_id)
+        if vendor is None and self._fallback is not None:
+            return self._fallback.get(vendor_id)
+        return vendor
 
     def __len__(self) -> int:
+        """The number of catalog vendors (third-party-web vendors are not counted)."""
         return len(self._by_id)
 
     def __iter__(self) -> Iterator[Vendor]:
+        """The catalog vendors, in the order they were first added."""
         return iter(self._by_id.values())
+
+
+def _more_specific_than_hosting(theirs: tuple[Vendor, str], ours: tuple[Vendor, str]) -> bool:
+    """A non-hosting vendor on a longer domain than the catalog's CDN or hosting match."""
+    (their_vendor, their_domain), (our_vendor, our_domain) = theirs, ours
+    return (
+        our_vendor.is_cdn
+        and not their_vendor.is_cdn
+        and their_domain.count(".") > our_domain.count(".")
+    )
 
 
 # -- reading and checking one catalog file ----------------------------------------------
