@@ -77,10 +77,16 @@ def cookie(
     stored: bool = True,
     refused: tuple[str, ...] = (),
     deletion: bool = False,
+    outcome: str | None = None,
+    probe: bool = False,
+    value: str = "v",
 ) -> dict[str, Any]:
+    """A cookie record; the outcome follows from deletion and stored unless given."""
+    if outcome is None:
+        outcome = "deleted" if deletion else "stored" if stored else "refused"
     return {
         "name": name,
-        "value": "v",
+        "value": value,
         "domain": domain,
         "host_only": not domain.startswith("."),
         "path": "/",
@@ -98,6 +104,8 @@ def cookie(
         "requested_lifetime_s": lifetime_s,
         "stored": stored,
         "deletion": deletion,
+        "outcome": outcome,
+        "probe": probe,
         "refused_reasons": list(refused),
         "refusal_source": "browser" if refused else None,
     }
@@ -113,6 +121,7 @@ def page(
     forms: list[dict[str, Any]] = (),  # type: ignore[assignment]
     csp_policies: list[dict[str, Any]] = (),  # type: ignore[assignment]
     csp_violations: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    storage: list[dict[str, Any]] = (),  # type: ignore[assignment]
     meta_referrer: str | None = None,
     outcome: str = "rendered",
 ) -> dict[str, Any]:
@@ -136,7 +145,7 @@ def page(
         "frames": [{"id": 0, "url": url, "parent": None, "name": ""}],
         "requests": list(requests),
         "cookies": list(cookies),
-        "storage": [],
+        "storage": list(storage),
         "csp_policies": list(csp_policies),
         "csp_violations": list(csp_violations),
         "mixed_content": list(mixed_content),

@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
-from scanner.capture.cookies import CookieRequest, inferred_refusal_reasons, parse_cookie_line
+from scanner.capture.cookies import (
+    CookieRequest,
+    inferred_refusal_reasons,
+    is_public_suffix,
+    parse_cookie_line,
+)
 
 NOW = 1735689600.0  # 2025-01-01T00:00:00Z
 PAGE = "https://www.example.com/shop/cart"
@@ -230,6 +235,15 @@ def test_expires_without_zone_is_utc() -> None:
             "https://www.example.com/",
             ["InvalidPrefix"],
         ),
+        # a Domain that is a public suffix (the list's default rule makes .test one)
+        ("a=1; Domain=test", "https://www.shop.test/", ["InvalidDomain"]),
+        ("a=1; Domain=.co.uk", "https://www.shop.co.uk/", ["InvalidDomain"]),
+        ("a=1; Domain=github.io", "https://me.github.io/", ["InvalidDomain"]),
+        ("a=1; Domain=shop.co.uk", "https://www.shop.co.uk/", []),
+        ("a=1; Domain=me.github.io", "https://me.github.io/", []),
+        # name and value together longer than 4096 bytes
+        ("a=" + "v" * 4096, "https://www.example.com/", ["NameValuePairExceedsMaxSize"]),
+        ("a=" + "v" * 4095, "https://www.example.com/", []),
         # several reasons at once, in a fixed order
         (
             "__Host-a=1; SameSite=None; Domain=other.com",
@@ -315,7 +329,12 @@ def test_jar_lookup_needs_name_domain_and_path() -> None:
     assert record.stored is False
     assert record.expires is None
     assert record.session is False
-    assert record.refused_reasons == []
+    # not in the jar, nothing deleted it, no rule explains it
+    assert (record.outcome, record.refused_reasons, record.refusal_source) == (
+        "refused",
+        ["unknown"],
+        None,
+    )
 
 
 def test_browser_blocked_cookie_is_matched_by_cookie_line() -> None:
@@ -402,3 +421,181 @@ def test_refused_write_is_not_stored_even_if_the_jar_has_that_cookie() -> None:
     assert record.refused_reasons == ["SameSiteNoneInsecure"]
     assert record.stored is False
     assert record.expires is None
+
+
+@pytest.mark.parametrize(
+    ("domain", "suffix"),
+    [("test", True), ("co.uk", True), ("uk", True), ("github.io", True),
+     ("shop.test", False), ("shop.co.uk", False), ("me.github.io", False)],
+)  # fmt: skip
+def test_is_public_suffix(domain: str, suffix: bool) -> None:
+    assert is_public_suffix(domain) is suffix
+
+
+# -- outcomes: stored, refused, removed, deleted, probes -------------------------------
+
+DOCUMENT = "https://a.b.shop.test/cart"
+LIBRARY = "https://cdn.analytics.example/sdk.js"
+
+
+def script_write(raw: str, url: str = DOCUMENT, by: str = LIBRARY) -> CookieWrite:
+    return CookieWrite(
+        raw=raw,
+        url=url,
+        source="script",
+        set_by_url=by,
+        set_by_request=None,
+        frame_url=url,
+        browser_blocked=None,
+    )
+
+
+def outcomes(records: list[Any]) -> list[tuple[str, str, str, bool, list[str]]]:
+    return [(r.name, r.domain, r.outcome, r.probe, r.refused_reasons) for r in records]
+
+
+def test_probe_across_three_domains_two_refused_one_stored_then_deleted() -> None:
+    # the library looks for the widest domain it may use, from the top down
+    writes = [
+        script_write("_probe=1; Domain=test; Path=/"),
+        script_write("_probe=1; Domain=other.test; Path=/"),
+        script_write("_probe=1; Domain=shop.test; Path=/"),
+        script_write("_probe=; Domain=shop.test; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"),
+    ]
+    records = attribute_cookies(writes, [], NOW, 4096)
+    assert outcomes(records) == [
+        ("_probe", ".test", "refused", True, ["InvalidDomain"]),
+        ("_probe", ".other.test", "refused", True, ["DomainMismatch"]),
+        ("_probe", ".shop.test", "removed-by-script", True, []),
+        ("_probe", ".shop.test", "deleted", False, []),
+    ]
+    assert [r.stored for r in records] == [False, False, False, False]
+    assert [r.refusal_source for r in records] == ["inferred", "inferred", None, None]
+
+
+def test_domain_search_keeps_the_cookie_it_found() -> None:
+    # the refused attempt is part of the search; the stored cookie is a real cookie
+    writes = [
+        script_write("_uid=9; Domain=test; Max-Age=100"),
+        script_write("_uid=9; Domain=shop.test; Max-Age=100"),
+    ]
+    jar = [jar_cookie("_uid", ".shop.test", path="/")]
+    records = attribute_cookies(writes, jar, NOW, 4096)
+    assert outcomes(records) == [
+        ("_uid", ".test", "refused", True, ["InvalidDomain"]),
+        ("_uid", ".shop.test", "stored", False, []),
+    ]
+
+
+def test_refused_write_of_another_writer_or_name_is_no_probe() -> None:
+    writes = [
+        script_write("_uid=9; Domain=test", by="https://other.example/x.js"),
+        script_write("_other=1; Domain=test"),
+        script_write("_uid=9; Domain=shop.test"),
+    ]
+    records = attribute_cookies(writes, None, NOW, 4096)
+    assert [(r.outcome, r.probe) for r in records] == [
+        ("refused", False),
+        ("refused", False),
+        ("stored", False),
+    ]
+
+
+def test_written_deleted_and_written_again_is_stored() -> None:
+    writes = [
+        script_write("t=1; Path=/"),
+        script_write("t=; Path=/; Max-Age=0"),
+        script_write("t=2; Path=/"),
+    ]
+    jar = [jar_cookie("t", "a.b.shop.test")]
+    records = attribute_cookies(writes, jar, NOW, 4096)
+    assert [(r.value, r.outcome, r.probe, r.stored) for r in records] == [
+        ("1", "removed-by-script", True, False),
+        ("", "deleted", False, False),
+        ("2", "stored", False, True),
+    ]
+
+
+def test_a_plain_deletion_is_deleted_and_nothing_else() -> None:
+    [record] = attribute_cookies([script_write("old=; Path=/; Max-Age=-1")], [], NOW, 4096)
+    assert (record.outcome, record.probe, record.stored, record.refused_reasons) == (
+        "deleted",
+        False,
+        False,
+        [],
+    )
+
+
+def test_header_cookie_deleted_by_a_script_is_removed_by_script() -> None:
+    writes = [
+        header_write("h=1; Path=/", [], url="https://a.b.shop.test/"),
+        script_write("h=; Path=/; Max-Age=0", url="https://a.b.shop.test/"),
+    ]
+    header, deletion = attribute_cookies(writes, [], NOW, 4096)
+    assert (header.outcome, header.probe) == ("removed-by-script", True)
+    assert deletion.outcome == "deleted"
+
+
+def test_script_cookie_deleted_by_a_later_response_is_removed_by_server() -> None:
+    # header writes are listed first: their order to script writes is not known
+    writes = [
+        header_write("s=; Path=/; Max-Age=0", [], url="https://a.b.shop.test/"),
+        script_write("s=1; Path=/", url="https://a.b.shop.test/"),
+    ]
+    deletion, written = attribute_cookies(writes, [], NOW, 4096)
+    assert (written.outcome, written.probe, written.stored) == ("removed-by-server", False, False)
+    assert deletion.outcome == "deleted"
+
+
+def test_secure_cookie_from_an_insecure_page_is_refused() -> None:
+    [record] = attribute_cookies(
+        [script_write("s=1; Secure", url="http://www.shop.test/")], [], NOW, 4096
+    )
+    assert (record.outcome, record.refused_reasons, record.refusal_source) == (
+        "refused",
+        ["SecureOnly"],
+        "inferred",
+    )
+
+
+def test_refused_public_suffix_header_cookie_reason_from_devtools() -> None:
+    raw = "x=1; Domain=.co.uk"
+    blocked = [{"cookieLine": raw, "blockedReasons": ["InvalidDomain"]}]
+    [record] = attribute_cookies(
+        [header_write(raw, blocked, url="https://www.shop.co.uk/")], [], NOW, 4096
+    )
+    assert (record.outcome, record.refused_reasons, record.refusal_source) == (
+        "refused",
+        ["InvalidDomain"],
+        "browser",
+    )
+
+
+def test_overwritten_then_deleted_is_removed_and_a_refused_deletion_removes_nothing() -> None:
+    writes = [
+        script_write("t=1; Path=/"),
+        script_write("t=2; Path=/"),
+        script_write("t=; Path=/; Max-Age=0; Domain=elsewhere.example"),  # refused: other key
+        script_write("t=; Path=/; Max-Age=0; Secure", url="http://a.b.shop.test/"),  # refused
+        script_write("t=; Path=/; Max-Age=0"),
+    ]
+    records = attribute_cookies(writes, [], NOW, 4096)
+    assert [r.outcome for r in records] == [
+        "removed-by-script",
+        "removed-by-script",
+        "deleted",
+        "deleted",
+        "deleted",
+    ]
+    assert [r.refused_reasons for r in records[2:4]] == [["DomainMismatch"], ["SecureOnly"]]
+
+
+def test_thousands_of_writes_are_attributed_in_linear_time() -> None:
+    writes = [script_write(f"c{n % 500}={n}; Domain=test") for n in range(20_000)]
+    writes += [script_write(f"d{n}={n}; Path=/") for n in range(20_000)]
+    started = time.monotonic()
+    records = attribute_cookies(writes, [], NOW, 4096)
+    assert time.monotonic() - started < 5
+    assert len(records) == 40_000
+    assert records[0].outcome == "refused"
+    assert records[0].probe is False  # a different cookie name was accepted, not this one

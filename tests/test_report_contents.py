@@ -6,8 +6,15 @@ from typing import Any
 
 import pytest
 
+from scanner.findings.catalog import RuleCatalog
+from scanner.findings.engine import run_checks
+from scanner.findings.output import findings_document
+from scanner.report.contents import ReportMeta, build_contents
 from scanner.report.inventory import cookie_inventory, dpa_status, ecosystem_graph
+from scanner.report.render import render_html
 from scanner.report.summary import change_since, most_serious, overall_rating
+from scanner.report.text import Redactor
+from tests.report_fixtures import full_scan
 from tests.rule_fixtures import HOME, context_of, cookie, page, scan
 
 
@@ -101,6 +108,7 @@ def test_cookie_inventory_has_one_row_per_cookie_with_all_its_pages() -> None:
     assert rows["session"].vendor == "the site"
     assert rows["session"].flags == ["Secure", "HttpOnly", "SameSite=Lax"]
     assert rows["ad_bad"].refused and rows["ad_bad"].party == "third"
+    assert rows["ad_bad"].refused_reasons == ["InvalidDomain"]
     assert all(row.before_consent for row in rows.values())
     assert next(row.party for row in cookie_inventory(context_of(document))) == "third"
 
@@ -132,3 +140,60 @@ def test_ecosystem_graph_follows_loaded_by() -> None:
     assert site.label == "shop.test"
     assert [(n.id, n.category) for n in nodes] == [("tm", "tag-manager"), ("rt", "unknown")]
     assert [(e.source, e.target) for e in edges] == [("site", "tm"), ("tm", "rt")]
+
+
+SDK = "https://cdn.analytics.example/a.js"
+JS_COOKIE_FROM_CDN = "https://cdn.jsdelivr.net/npm/js-cookie@3/dist/js.cookie.min.js"
+
+
+def _probing_page() -> dict[str, Any]:
+    """A library finding the widest cookie domain, a real cookie, a deletion."""
+    tried = dict(set_by=SDK, source="script", stored=False)
+    return page(
+        HOME,
+        cookies=[
+            cookie(
+                "_amp_tld",
+                ".test",
+                **tried,
+                outcome="refused",
+                probe=True,
+                refused=("InvalidDomain",),
+            ),
+            cookie("_amp_tld", ".shop.test", **tried, outcome="removed-by-script", probe=True),
+            cookie("_amp_tld", ".shop.test", **tried, deletion=True),
+            cookie("theme", "www.shop.test", set_by=JS_COOKIE_FROM_CDN, source="script"),
+        ],
+    )
+
+
+def test_cookie_inventory_keeps_probes_and_deletions_apart() -> None:
+    inventory = cookie_inventory(context_of(scan(_probing_page())))
+    assert [(row.name, row.vendor, row.party) for row in inventory] == [
+        ("theme", "the site", "first")  # the CDN served the helper, the site set the cookie
+    ]
+    [probe] = inventory.probes
+    assert (probe.name, probe.written_by, probe.script, probe.page_count) == (
+        "_amp_tld", "Example Analytics", SDK, 1
+    )  # fmt: skip
+    assert probe.attempts == {
+        ".test": "refused: InvalidDomain",
+        ".shop.test": "stored, then removed",
+    }
+    assert inventory.deletions == 1
+
+
+def test_report_lists_probes_apart_and_does_not_count_them() -> None:
+    document = full_scan(_probing_page())
+    ctx = context_of(document)
+    findings_doc = findings_document(run_checks(ctx, RuleCatalog.load()), document)
+    meta = ReportMeta("Auditor", "2026-11-23T20:02:00+00:00", "ab" * 32, None)
+    html = render_html(build_contents(ctx, findings_doc, meta), Redactor())
+    section = html[html.index('id="cookies"') : html.index("<h2>Cookie findings</h2>")]
+    assert "1 cookies were set (0 by third-party domains)" in section
+    assert "1 further cookie write only deleted a cookie; it is not counted." in section
+    table, probes = section.split('id="cookie-probes"')
+    assert "_amp_tld" not in table and "theme" in table
+    assert "Written and removed by scripts (probes)" in probes
+    assert "1 cookie name was written by scripts only to find where" in probes
+    assert "refused: InvalidDomain" in probes and "stored, then removed" in probes

@@ -37,6 +37,7 @@ def test_long_lived_third_party_analytics_cookie() -> None:
             "http_only": False,
             "same_site": "None",
             "stored": True,
+            "outcome": "stored",
             "refused_reasons": [],
         }
     ]
@@ -120,3 +121,50 @@ def test_settings_disable_rules_change_severity_lifetime_and_own_domains() -> No
     assert summary(findings_of(scan(page(cookies=[uid])), CHECK, own)) == {
         ("cookie-lifetime-excessive", "_ae_uid@.analytics.example", "medium"),
     }
+
+
+JS_COOKIE_FROM_CDN = "https://cdn.jsdelivr.net/npm/js-cookie@3/dist/js.cookie.min.js"
+
+
+def test_probe_and_deletion_writes_raise_no_cookie_rule() -> None:
+    # each of these would raise lifetime, SameSite and Secure findings if it counted
+    probe = dict(set_by=ANALYTICS_COLLECT, source="script", lifetime_s=2 * YEAR, secure=False,
+                 same_site="None", stored=False)  # fmt: skip
+    writes = [
+        cookie("_ga", ".test", **probe, outcome="refused", probe=True, refused=("InvalidDomain",)),
+        cookie("_ga", ".shop.test", **probe, outcome="removed-by-script", probe=True),
+        cookie("_ga", ".shop.test", **probe, deletion=True),
+        cookie("gone", "www.shop.test", set_by=HOME, outcome="removed-by-server", stored=False),
+    ]
+    assert findings_of(scan(page(cookies=writes)), CHECK) == []
+
+
+def test_refusal_without_a_known_reason_says_so() -> None:
+    lost = cookie("lost", "www.shop.test", set_by=HOME, stored=False, refused=("unknown",))
+    [finding] = findings_of(scan(page(cookies=[lost])), CHECK)
+    assert finding.rule_id == "cookie-refused-by-browser"
+    assert finding.message == (
+        "The browser refused cookie lost (www.shop.test): reason unknown (not in the cookie "
+        "jar, no rule explains it)."
+    )
+
+
+def test_first_party_cookie_of_a_cdn_served_helper_belongs_to_the_site() -> None:
+    # js-cookie from a public CDN writes the site's own preference cookie: the CDN is not
+    # the vendor that set it, and the script stays named as the writer
+    pref = cookie("theme", "www.shop.test", set_by=JS_COOKIE_FROM_CDN, source="script",
+                  lifetime_s=2 * YEAR)  # fmt: skip
+    findings = findings_of(scan(page(cookies=[pref])), CHECK)
+    assert summary(findings) == {("cookie-lifetime-excessive", "theme@www.shop.test", "medium")}
+    [finding] = findings
+    assert finding.vendor is None
+    assert finding.evidence[0]["set_by"] == JS_COOKIE_FROM_CDN
+    assert finding.evidence[0]["set_by_vendor"] is None
+
+
+def test_a_cdn_hosted_frame_setting_its_own_cookie_stays_the_cdns() -> None:
+    own = cookie("cdn_id", "cdn.jsdelivr.net", set_by=JS_COOKIE_FROM_CDN, source="script")
+    findings = findings_of(scan(page(cookies=[own])), CHECK)
+    third = next(f for f in findings if f.rule_id == "cookie-third-party")
+    assert third.vendor == "jsdelivr"
+    assert third.evidence[0]["set_by_vendor"] == "jsDelivr"

@@ -177,6 +177,8 @@ def rendered_page() -> PageResult:
                 requested_lifetime_s=63_072_000.0,
                 stored=True,
                 deletion=False,
+                outcome="stored",
+                probe=False,
             ),
             CookieRecord(
                 name="_cid",
@@ -198,6 +200,8 @@ def rendered_page() -> PageResult:
                 requested_lifetime_s=None,
                 stored=False,
                 deletion=False,
+                outcome="refused",
+                probe=False,
                 refused_reasons=["SameSiteNoneInsecure"],
                 refusal_source="inferred",
             ),

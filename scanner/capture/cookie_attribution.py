@@ -1,8 +1,26 @@
 """Turns cookie writes seen during one page view into cookie records.
 
 Each write (a Set-Cookie header line or a document.cookie assignment) is one record:
-who set it, what it asked for, and whether the browser's jar kept it. Attribution per
-write, not by diffing the jar, keeps pages rendered at the same time apart.
+who set it, what it asked for, and what came of it. Attribution per write, not by
+diffing the jar, keeps pages rendered at the same time apart.
+
+Outcomes
+    * ``stored``: the browser's jar kept it (the last word on it in this page view).
+    * ``refused``: the browser would not store it; the reason is DevTools' for header
+      cookies, inferred from the cookie rules for script writes (DevTools does not report
+      those), or ``unknown`` when the jar does not hold it and no rule explains why.
+    * ``removed-by-script`` / ``removed-by-server``: stored, then deleted again by a
+      later write of the same cookie (name, domain, path) in the same page view.
+    * ``deleted``: a write whose only purpose is deletion (an expiry in the past).
+
+A *probe* is what libraries do to find the widest domain a cookie may be set for: they
+write a cookie at several domains, the browser refuses some, the one it keeps is
+deleted at once. Writes removed by script, and refused writes followed by an accepted
+write of the same name from the same writer, are marked ``probe``: they are part of
+looking for a place to store a cookie, not cookies the site keeps.
+
+Header writes come first, in request order, then script writes in the order the page's
+scripts made them; the order between the two groups is not known.
 """
 
 from __future__ import annotations
@@ -12,6 +30,9 @@ from typing import Any
 
 from scanner.capture.cookies import CookieRequest, inferred_refusal_reasons, parse_cookie_line
 from scanner.capture.model import CookieRecord
+
+UNKNOWN_REASON = "unknown"
+CookieKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -27,24 +48,47 @@ class CookieWrite:
     """DevTools' blockedCookies for the response, None where DevTools could not see it."""
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    write: CookieWrite
+    cookie: CookieRequest
+    reasons: list[str]
+    reason_source: str | None
+
+    @property
+    def key(self) -> CookieKey:
+        return (self.cookie.name, self.cookie.domain, self.cookie.path)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reasons
+
+    @property
+    def writer(self) -> tuple[str, str | None, str | None]:
+        return (self.write.source, self.write.set_by_url, self.write.frame_url)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    outcome: str
+    probe: bool
+    stored_as: dict[str, Any] | None
+    reasons: list[str]
+    reason_source: str | None
+
+
 def attribute_cookies(
     writes: list[CookieWrite], jar: list[dict[str, Any]] | None, now: float, max_chars: int
 ) -> list[CookieRecord]:
     """One record per write that names a cookie."""
     jar_index = {(c["name"], c["domain"], c["path"]): c for c in jar or []}
-    records = []
+    parsed = []
     for write in writes:
         cookie = parse_cookie_line(write.raw, write.url, now)
-        if cookie is None:
-            continue
-        reasons, reason_source = _refusal(write, cookie)
-        # a refused write is not stored, even if the shared jar holds an older cookie
-        stored_as = None if reasons else jar_index.get((cookie.name, cookie.domain, cookie.path))
-        stored = stored_as is not None if jar is not None else not reasons
-        records.append(
-            _record(write, cookie, stored_as, stored, reasons, reason_source, now, max_chars)
-        )
-    return records
+        if cookie is not None:
+            parsed.append(_Parsed(write, cookie, *_refusal(write, cookie)))
+    outcomes = _Timeline(parsed, jar_index if jar is not None else None).outcomes()
+    return [_record(p, o, now, max_chars) for p, o in zip(parsed, outcomes, strict=True)]
 
 
 def _refusal(write: CookieWrite, cookie: CookieRequest) -> tuple[list[str], str | None]:
@@ -57,20 +101,75 @@ def _refusal(write: CookieWrite, cookie: CookieRequest) -> tuple[list[str], str 
     return inferred, "inferred" if inferred else None
 
 
-def _record(
-    write: CookieWrite,
-    cookie: CookieRequest,
-    stored_as: dict[str, Any] | None,
-    stored: bool,
-    reasons: list[str],
-    reason_source: str | None,
-    now: float,
-    max_chars: int,
-) -> CookieRecord:
+class _Timeline:
+    """The page view's writes in order, indexed once (a page may write thousands)."""
+
+    def __init__(self, parsed: list[_Parsed], jar: dict[CookieKey, dict[str, Any]] | None) -> None:
+        self.parsed = parsed
+        self.jar = jar
+        self.next_accepted: list[int | None] = [None] * len(parsed)
+        """Per write, the next write of the same cookie that the browser accepted."""
+        self.last_accepted: dict[tuple[str, tuple[str, str | None, str | None]], int] = {}
+        self.deleters: dict[tuple[CookieKey, str], _Parsed] = {}
+        """An accepted deletion of a cookie, per source."""
+        seen: dict[CookieKey, int] = {}
+        for index in range(len(parsed) - 1, -1, -1):
+            p = parsed[index]
+            self.next_accepted[index] = seen.get(p.key)
+            if not p.accepted:
+                continue
+            seen[p.key] = index
+            if p.cookie.deletion:
+                self.deleters[(p.key, p.write.source)] = p
+            else:
+                self.last_accepted.setdefault((p.cookie.name, p.writer), index)
+
+    def outcomes(self) -> list[_Outcome]:
+        """What came of each write; a write overwritten later shares the fate of the
+        write that replaced it, so the list is built from the end."""
+        results: dict[int, _Outcome] = {}
+        for index in range(len(self.parsed) - 1, -1, -1):
+            results[index] = self._outcome(index, results)
+        return [results[index] for index in range(len(self.parsed))]
+
+    def _outcome(self, index: int, later: dict[int, _Outcome]) -> _Outcome:
+        this = self.parsed[index]
+        if this.cookie.deletion:
+            return _Outcome("deleted", False, None, this.reasons, this.reason_source)
+        if not this.accepted:
+            # the same writer later got the same name accepted: it was looking for a domain
+            probe = self.last_accepted.get((this.cookie.name, this.writer), -1) > index
+            return _Outcome("refused", probe, None, this.reasons, this.reason_source)
+        following_index = self.next_accepted[index]
+        if following_index is not None:
+            following = self.parsed[following_index]
+            if following.cookie.deletion:
+                return _removed_by(following)
+            return later[following_index]  # overwritten: the same cookie, a new value
+        stored_as = self.jar.get(this.key) if self.jar is not None else None
+        if self.jar is None or stored_as is not None:
+            return _Outcome("stored", False, stored_as, [], None)
+        # not in the jar: deleted by a write of the other source (order not known)?
+        other_source = "header" if this.write.source == "script" else "script"
+        deleter = self.deleters.get((this.key, other_source))
+        if deleter is None:
+            return _Outcome("refused", False, None, [UNKNOWN_REASON], None)
+        return _removed_by(deleter)
+
+
+def _removed_by(deletion: _Parsed) -> _Outcome:
+    if deletion.write.source == "script":
+        return _Outcome("removed-by-script", True, None, [], None)
+    return _Outcome("removed-by-server", False, None, [], None)
+
+
+def _record(parsed: _Parsed, outcome: _Outcome, now: float, max_chars: int) -> CookieRecord:
     # Flags are what the site asked for (a missing SameSite stays None); the expiry is
     # what the browser stored, since Chromium caps lifetimes at 400 days.
-    if stored_as is not None:
-        stored_expiry = stored_as.get("expires", -1)
+    write, cookie = parsed.write, parsed.cookie
+    stored = outcome.outcome == "stored"
+    if outcome.stored_as is not None:
+        stored_expiry = outcome.stored_as.get("expires", -1)
         session = stored_expiry is None or stored_expiry < 0
         expires = None if session else float(stored_expiry)
     else:
@@ -96,6 +195,8 @@ def _record(
         requested_lifetime_s=cookie.lifetime_s,
         stored=stored,
         deletion=cookie.deletion,
-        refused_reasons=reasons,
-        refusal_source=reason_source,
+        outcome=outcome.outcome,
+        probe=outcome.probe,
+        refused_reasons=outcome.reasons,
+        refusal_source=outcome.reason_source,
     )

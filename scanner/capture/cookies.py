@@ -11,6 +11,11 @@ from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from scanner.domains import registrable_domain
+
+MAX_NAME_VALUE_BYTES = 4096
+"""Chromium refuses a cookie whose name and value together are longer (RFC 6265bis)."""
+
 
 @dataclass(frozen=True)
 class CookieRequest:
@@ -108,7 +113,10 @@ def _lifetime(attributes: dict[str, str], now: float) -> float | None:
 def inferred_refusal_reasons(cookie: CookieRequest, url: str) -> list[str]:
     """Why Chromium would refuse this cookie, for cases where it did not say.
 
-    Reason names follow the DevTools protocol's CookieBlockedReason values.
+    Script writes are never reported by DevTools, so their reasons are always inferred.
+    Reason names follow the DevTools protocol's CookieBlockedReason values; a Domain that
+    is a public suffix (``.co.uk``, or ``.test`` under the list's default rule) is
+    ``InvalidDomain``, as Chromium reports it for header cookies.
     """
     reasons: list[str] = []
     parts = urlsplit(url)
@@ -122,10 +130,23 @@ def inferred_refusal_reasons(cookie: CookieRequest, url: str) -> list[str]:
         domain = cookie.domain.lstrip(".")
         if host != domain and not host.endswith("." + domain):
             reasons.append("DomainMismatch")
+        elif host != domain and is_public_suffix(domain):
+            reasons.append("InvalidDomain")
     if cookie.name.startswith("__Secure-") and not (cookie.secure and secure_origin):
         reasons.append("InvalidPrefix")
     if cookie.name.startswith("__Host-") and not (
         cookie.secure and secure_origin and cookie.host_only and cookie.path == "/"
     ):
         reasons.append("InvalidPrefix")
+    if len(cookie.name.encode()) + len(cookie.value.encode()) > MAX_NAME_VALUE_BYTES:
+        reasons.append("NameValuePairExceedsMaxSize")
     return reasons
+
+
+def is_public_suffix(domain: str) -> bool:
+    """True when no site sits at ``domain`` itself: one label more makes a site.
+
+    Uses the Public Suffix List snapshot (private registries too, as Chromium does).
+    """
+    probe = f"x.{domain}"
+    return registrable_domain(probe) == probe

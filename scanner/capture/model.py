@@ -117,7 +117,14 @@ class CookieRecord:
     """What the site asked for (Max-Age, or Expires minus now), before browser caps."""
     stored: bool
     deletion: bool
+    outcome: str
+    """What came of the write: 'stored', 'refused', 'removed-by-script',
+    'removed-by-server' or 'deleted' (see scanner.capture.cookie_attribution)."""
+    probe: bool
+    """Part of a script looking for where a cookie can be stored (a cookie-domain probe):
+    not a cookie the site keeps."""
     refused_reasons: list[str] = field(default_factory=list)
+    """DevTools' reason names, or 'unknown' when nothing explains a refusal."""
     refusal_source: str | None = None
     """'browser' when Chromium reported the reason, 'inferred' when deduced by the scanner."""
 
@@ -195,13 +202,6 @@ class PageError:
 
 
 @dataclass
-class PageCapture:
-    """Everything recorded while one page was rendered (complete or not)."""
-
-    frames: list[FrameRecord] = field(default_factory=list)
-    requests: list[RequestRecord] = field(default_factory=list)
-    cookies: list[CookieRecord] = field(default_factory=list)
-@dataclass
 class ConsoleEntry:
     """An error or warning the page's scripts wrote to the console, or an uncaught
     exception: a broken tag is part of what an audit reports."""
@@ -214,16 +214,23 @@ class ConsoleEntry:
     phase: str
 
 
+@dataclass
+class PageCapture:
+    """Everything recorded while one page was rendered (complete or not)."""
+
+    frames: list[FrameRecord] = field(default_factory=list)
+    requests: list[RequestRecord] = field(default_factory=list)
+    cookies: list[CookieRecord] = field(default_factory=list)
     storage: list[StorageWrite] = field(default_factory=list)
     csp_policies: list[CspPolicy] = field(default_factory=list)
     csp_violations: list[CspViolation] = field(default_factory=list)
     mixed_content: list[MixedContentIssue] = field(default_factory=list)
     browser_issues: list[BrowserIssue] = field(default_factory=list)
     forms: list[FormRecord] = field(default_factory=list)
+    console: list[ConsoleEntry] = field(default_factory=list)
+    console_dropped: int = 0
+    """Console errors and warnings beyond the per-page limit, counted, not kept."""
     meta_referrer: str | None = None
     title: str | None = None
     lang: str | None = None
     capture_errors: list[str] = field(default_factory=list)
-    console: list[ConsoleEntry] = field(default_factory=list)
-    console_dropped: int = 0
-    """Console errors and warnings beyond the per-page limit, counted, not kept."""

@@ -1,4 +1,8 @@
-"""Cookie rules: consent, lifetime, third parties, attributes, refusals."""
+"""Cookie rules: consent, lifetime, third parties, attributes, refusals.
+
+Only writes that tried to keep a cookie count (ScanContext.cookies_set): deletions,
+writes removed again in the same page view and cookie-domain probes never raise one.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ NON_ESSENTIAL_CATEGORIES = frozenset(
 )
 ESSENTIAL_CATEGORIES = frozenset({"cdn", "security", "payments", "consent"})
 _SESSION_NAME_PARTS = ("sess", "sid", "auth", "token", "login", "jwt")
+_READABLE_REASONS = {"unknown": "reason unknown (not in the cookie jar, no rule explains it)"}
 
 
 @cache
@@ -44,7 +49,7 @@ def known_cookie(name: str) -> dict[str, str] | None:
 def check(ctx: ScanContext) -> Iterator[Observation]:
     for page in ctx.pages:
         https_page = ctx.page_url(page).startswith("https://")
-        for cookie in page["cookies"]:
+        for cookie in ctx.cookies_set(page):
             yield from _observe(ctx, page, cookie, https_page)
 
 
@@ -65,15 +70,12 @@ def _observe(
             "cookie-samesite-none-insecure",
             f"Cookie {cookie['name']} ({cookie['domain']}) is SameSite=None without Secure.",
         )
-    if not cookie["stored"]:
-        if cookie["refused_reasons"]:
-            reasons = ", ".join(cookie["refused_reasons"])
-            yield seen(
-                "cookie-refused-by-browser",
-                f"The browser refused cookie {cookie['name']} ({cookie['domain']}): {reasons}.",
-            )
-        return
-    if cookie["deletion"]:
+    if cookie["outcome"] == "refused":
+        reasons = ", ".join(_READABLE_REASONS.get(r, r) for r in cookie["refused_reasons"])
+        yield seen(
+            "cookie-refused-by-browser",
+            f"The browser refused cookie {cookie['name']} ({cookie['domain']}): {reasons}.",
+        )
         return
     purpose = _non_essential_purpose(cookie, setter)
     if purpose:
@@ -146,5 +148,6 @@ def _evidence(cookie: dict[str, Any], setter: Any) -> dict[str, Any]:
         "http_only": cookie["http_only"],
         "same_site": cookie["same_site"],
         "stored": cookie["stored"],
+        "outcome": cookie["outcome"],
         "refused_reasons": cookie["refused_reasons"],
     }

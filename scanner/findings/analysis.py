@@ -20,6 +20,7 @@ from scanner.findings.model import Finding
 from scanner.findings.output import findings_document, write_json
 from scanner.findings.settings import RuleSettings
 from scanner.outputs.sarif import write_sarif
+from scanner.result.compat import upgrade_older_scan
 
 FINDINGS_FILE = "findings.json"
 SARIF_FILE = "results.sarif"
@@ -57,7 +58,7 @@ def scan_context(out_dir: Path, settings: RuleSettings) -> ScanContext:
     """A finished scan, classified as the rules see it."""
     scan_file = out_dir / "scan.json"
     try:
-        scan = json.loads(scan_file.read_text(encoding="utf-8"))
+        scan = upgrade_older_scan(json.loads(scan_file.read_text(encoding="utf-8")))
     except FileNotFoundError:
         if scan_file.with_name(scan_file.name + ".enc").exists():
             raise UserError(

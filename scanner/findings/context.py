@@ -14,6 +14,15 @@ from scanner.dpa import DpaSet
 from scanner.findings.settings import RuleSettings
 
 _CLEAR = frozenset({"plain", "url-encoded", "base64"})
+_KEPT_OR_REFUSED = frozenset({"stored", "refused"})
+
+
+def serves_code_only(party: Party) -> bool:
+    """A CDN or hosting provider: it delivers the code, it is not what the code is for.
+
+    Until the vendor catalog answers this itself, its ``cdn`` category says so.
+    """
+    return party.has_category("cdn")
 
 
 @dataclass
@@ -64,13 +73,41 @@ class ScanContext:
         host = urlsplit(url).hostname
         return self.parties.classify(host) if host else None
 
+    def cookies_set(self, page: dict[str, Any]) -> list[dict[str, Any]]:
+        """The page's cookie writes that tried to keep a cookie: stored or refused.
+
+        Deletions, writes removed again in the same page view and cookie-domain probes
+        are not cookies the site sets; no cookie rule looks at them.
+        """
+        return [
+            cookie
+            for cookie in page["cookies"]
+            if cookie["outcome"] in _KEPT_OR_REFUSED and not cookie["probe"]
+        ]
+
     def cookie_owner(self, cookie: dict[str, Any]) -> Party:
         """The party whose domain the cookie belongs to (a leading dot means subdomains)."""
         return self.parties.classify(cookie["domain"].lstrip("."))
 
     def cookie_setter(self, page: dict[str, Any], cookie: dict[str, Any]) -> Party | None:
-        """The party that set the cookie: its response or script, else the page itself."""
-        return self.party_of(cookie["set_by_url"] or self.page_url(page))
+        """The party that set the cookie: its response or script, else the page itself.
+
+        A helper library served from a CDN or hosting provider (a cookie library from a
+        public CDN) that writes a cookie on the site's own domain does it for the site:
+        the site is the setter, the script stays named in the record's set_by_url.
+        """
+        page_party = self.party_of(self.page_url(page))
+        if not cookie["set_by_url"]:
+            return page_party
+        setter = self.party_of(cookie["set_by_url"])
+        if (
+            setter is not None
+            and not setter.first_party
+            and serves_code_only(setter)
+            and self.cookie_owner(cookie).first_party
+        ):
+            return page_party
+        return setter
 
     def page_url(self, page: dict[str, Any]) -> str:
         return page.get("final_url") or page["url"]

@@ -10,7 +10,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.checks import content_security, cookies, dpa, headers, mixed_content, third_parties
+from scanner.checks import (
+    content_security,
+    cookies,
+    dpa,
+    headers,
+    mixed_content,
+    stored_personal_data,
+    third_parties,
+)
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Finding, Observation, severity_rank
@@ -18,6 +26,7 @@ from scanner.findings.model import Finding, Observation, severity_rank
 Check = Callable[[ScanContext], Iterable[Observation]]
 CHECKS: tuple[Check, ...] = (
     cookies.check,
+    stored_personal_data.check,
     third_parties.check,
     dpa.check,
     mixed_content.check,

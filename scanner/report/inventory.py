@@ -26,6 +26,7 @@ class CookieRow:
     flags: list[str]
     before_consent: bool
     refused: bool
+    refused_reasons: list[str] = field(default_factory=list)
     pages: set[str] = field(default_factory=set)
 
     @property
@@ -33,34 +34,70 @@ class CookieRow:
         return len(self.pages)
 
 
-def cookie_inventory(ctx: ScanContext) -> list[CookieRow]:
+@dataclass
+class ProbeRow:
+    """A cookie name a script wrote only to find where it can store cookies."""
+
+    name: str
+    written_by: str
+    """The vendor whose script wrote it, or 'the site'."""
+    script: str | None
+    attempts: dict[str, str] = field(default_factory=dict)
+    """Domain tried -> what came of it ('stored, then removed', 'refused: InvalidDomain')."""
+    pages: set[str] = field(default_factory=set)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+class CookieInventory(list[CookieRow]):
+    """The cookies set (the list itself: stored or refused), with what is shown apart:
+    cookie-domain probes and the number of writes that only deleted a cookie."""
+
+    def __init__(self, rows: list[CookieRow], probes: list[ProbeRow], deletions: int) -> None:
+        super().__init__(rows)
+        self.probes = probes
+        self.deletions = deletions
+
+
+def cookie_inventory(ctx: ScanContext) -> CookieInventory:
     """One row per cookie (name and domain), as first seen, with every page it was set on.
 
-    Deletions are not cookies; a cookie the browser refused is listed (flagged) because
-    the site still tried to set it.
+    A cookie the browser refused is listed (flagged) because the site still tried to set
+    it. Deletions and probes are not cookies set: probes get their own rows, deletions
+    are counted.
     """
     rows: dict[tuple[str, str], CookieRow] = {}
+    probes: dict[tuple[str, str | None], ProbeRow] = {}
+    deletions = 0
     for page in ctx.pages:
         before_consent = page.get("consent_state") == "before-consent"
-        for cookie in page["cookies"]:
-            if cookie["deletion"]:
-                continue
+        for cookie in ctx.cookies_set(page):
             key = (cookie["name"], cookie["domain"])
             row = rows.get(key) or rows.setdefault(key, _cookie_row(ctx, page, cookie))
             row.before_consent = row.before_consent or before_consent
             row.pages.add(ctx.page_url(page))
-    return sorted(rows.values(), key=lambda row: (row.party != "third", row.vendor, row.name))
+        for cookie in page["cookies"]:
+            deletions += cookie["outcome"] == "deleted"
+            if cookie["probe"]:
+                _add_probe(ctx, probes, page, cookie)
+    ordered = sorted(rows.values(), key=lambda row: (row.party != "third", row.vendor, row.name))
+    return CookieInventory(
+        ordered, sorted(probes.values(), key=lambda p: (p.written_by, p.name)), deletions
+    )
+
+
+def _setter_name(ctx: ScanContext, page: dict[str, Any], cookie: dict[str, Any]) -> str | None:
+    """The vendor that set the cookie; None when the site did."""
+    setter = ctx.cookie_setter(page, cookie)
+    return setter.vendor_name if setter is not None and not setter.first_party else None
 
 
 def _cookie_row(ctx: ScanContext, page: dict[str, Any], cookie: dict[str, Any]) -> CookieRow:
     owner = ctx.cookie_owner(cookie)
-    setter = ctx.cookie_setter(page, cookie)
-    if setter is not None and not setter.first_party:
-        vendor = setter.vendor_name
-    elif not owner.first_party:
-        vendor = owner.vendor_name
-    else:
-        vendor = "the site"
+    setter = _setter_name(ctx, page, cookie)
+    vendor = setter or (owner.vendor_name if not owner.first_party else "the site")
     lifetime = cookie["requested_lifetime_s"]
     flags = [
         flag
@@ -72,6 +109,7 @@ def _cookie_row(ctx: ScanContext, page: dict[str, Any], cookie: dict[str, Any]) 
         )
         if present
     ]
+    refused = cookie["outcome"] == "refused"
     return CookieRow(
         name=cookie["name"],
         domain=cookie["domain"],
@@ -80,8 +118,28 @@ def _cookie_row(ctx: ScanContext, page: dict[str, Any], cookie: dict[str, Any]) 
         lifetime_days=None if cookie["session"] or lifetime is None else lifetime / DAY,
         flags=flags,
         before_consent=False,
-        refused=not cookie["stored"],
+        refused=refused,
+        refused_reasons=list(cookie["refused_reasons"]) if refused else [],
     )
+
+
+def _add_probe(
+    ctx: ScanContext,
+    probes: dict[tuple[str, str | None], ProbeRow],
+    page: dict[str, Any],
+    cookie: dict[str, Any],
+) -> None:
+    key = (cookie["name"], cookie["set_by_url"])
+    row = probes.get(key)
+    if row is None:
+        written_by = _setter_name(ctx, page, cookie) or "the site"
+        row = probes[key] = ProbeRow(cookie["name"], written_by, cookie["set_by_url"])
+    if cookie["outcome"] == "refused":
+        result = f"refused: {', '.join(cookie['refused_reasons'])}"
+    else:
+        result = "stored, then removed"
+    row.attempts.setdefault(cookie["domain"], result)
+    row.pages.add(ctx.page_url(page))
 
 
 def dpa_status(vendor_id: str, dpas: DpaSet | None, violating: set[str]) -> str:

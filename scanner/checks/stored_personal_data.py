@@ -1,0 +1,104 @@
+"""Personal data kept in the browser: cookie values and localStorage/sessionStorage values.
+
+Whoever wrote it (the site or a vendor), every script running on the page can read a
+non-HttpOnly cookie and the origin's web storage, and the value stays on the device.
+Values are searched as they were written: plain, percent-encoded, base64, JSON inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.classify.parties import Party
+from scanner.classify.pii import PersonalData
+from scanner.findings.context import ScanContext
+from scanner.findings.model import Observation
+
+RULE = "personal-data-in-browser-storage"
+CATEGORIES = frozenset({"email", "phone"})
+"""Direct identifiers found by their value; field-name guesses (a 'name' field may hold a
+product) are left out so that a finding here is never a guess."""
+_WHOLE_VALUE_FIELDS = frozenset({"", "body"})
+
+
+@dataclass(frozen=True)
+class _StoredValue:
+    store: str
+    """'cookie', 'localStorage' or 'sessionStorage'."""
+    key: str
+    place: str
+    """The cookie's domain or the storage origin."""
+    value: str
+    written_by: str | None
+    setter: Party | None
+
+
+def check(ctx: ScanContext) -> Iterator[Observation]:
+    for page in ctx.pages:
+        for stored in _stored_values(ctx, page):
+            for found in personal_data_in_value(ctx, stored.value):
+                yield _observation(ctx, page, stored, found)
+
+
+def personal_data_in_value(ctx: ScanContext, value: str) -> list[PersonalData]:
+    """Personal data in one stored text value (the one place that asks the finder)."""
+    found = ctx.personal_data.find_in_request("", [], value, None)
+    return [item for item in found if item.category in CATEGORIES]
+
+
+def _stored_values(ctx: ScanContext, page: dict[str, Any]) -> Iterator[_StoredValue]:
+    for cookie in ctx.cookies_set(page):
+        if cookie["outcome"] == "stored" and cookie["value"]:
+            yield _StoredValue(
+                "cookie",
+                cookie["name"],
+                cookie["domain"],
+                cookie["value"],
+                cookie["set_by_url"],
+                ctx.cookie_setter(page, cookie),
+            )
+    for write in page["storage"]:
+        if write["op"] == "set" and write["value"]:
+            script = write["script_url"]
+            yield _StoredValue(
+                write["area"],
+                write["key"],
+                write["origin"],
+                write["value"],
+                script,
+                ctx.party_of(script or write["frame_url"] or ctx.page_url(page)),
+            )
+
+
+def _observation(
+    ctx: ScanContext, page: dict[str, Any], stored: _StoredValue, found: PersonalData
+) -> Observation:
+    third_party_writer = stored.setter is not None and not stored.setter.first_party
+    field = None if found.field in _WHOLE_VALUE_FIELDS else found.field.removeprefix("body.")
+    where = f"{stored.store} {stored.key} ({stored.place})"
+    inside = f" in {field}" if field else ""
+    writer = f", written by {stored.setter.vendor_name}" if third_party_writer else ""
+    return Observation(
+        RULE,
+        f"{stored.store}:{stored.key}@{stored.place}/{found.category}",
+        ctx.page_url(page),
+        f"{where} holds {_ARTICLES[found.category]}{inside} ({found.encoding}){writer}.",
+        {
+            "kind": "stored-personal-data",
+            "store": stored.store,
+            "key": stored.key,
+            "domain_or_origin": stored.place,
+            "category": found.category,
+            "value": found.value,
+            "field": field,
+            "encoding": found.encoding,
+            "written_by": stored.written_by,
+            "written_by_vendor": stored.setter.vendor_name if third_party_writer else None,
+        },
+        stored.setter.vendor_id if third_party_writer and stored.setter else None,
+    )
+
+
+_ARTICLES = {"email": "an e-mail address", "phone": "a phone number"}
