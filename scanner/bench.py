@@ -50,6 +50,7 @@ def bench_once(
     spki: str,
     pages: int,
     concurrency: int,
+    dwell_ms: int,
     sign: bool = False,
 ) -> BenchRun:
     """One scan; with ``sign``, the manifest is signed and the time spent sealing the
@@ -60,6 +61,7 @@ def bench_once(
             sys.executable, "-m", "scanner", "scan", start_url, "--out", str(out),
             "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
             "--max-pages", str(pages), "--concurrency", str(concurrency),
+            "--dwell", str(dwell_ms),
         ]  # fmt: skip
         env = {}
         if sign:
@@ -105,6 +107,7 @@ def run_bench(
     page_counts: list[int],
     runs: int,
     concurrency: int,
+    dwell_ms: int,
     sign: bool = False,
 ) -> list[str]:
     """Benchmark each N; return the printed lines (one per run, one median per N)."""
@@ -114,7 +117,7 @@ def run_bench(
             results = []
             for index in range(runs):
                 result = bench_once(
-                    world.bench_start_url, world.spki_sha256, pages, concurrency, sign
+                    world.bench_start_url, world.spki_sha256, pages, concurrency, dwell_ms, sign
                 )
                 results.append(result)
                 lines.append(_emit(f"N={pages} run {index + 1}", result))

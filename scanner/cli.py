@@ -89,6 +89,14 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--timeout", type=float, help="seconds a page may take to load (30)")
     group.add_argument(
+        "--dwell",
+        type=int,
+        dest="min_dwell_ms",
+        metavar="MS",
+        help="milliseconds the visitor stays on each loaded page before it is left "
+        f"({ScanSettings.min_dwell_ms})",
+    )
+    group.add_argument(
         "--include-host",
         action="append",
         dest="include_hosts",
@@ -440,6 +448,8 @@ def _command_bench(args: argparse.Namespace) -> int:
 
     if any(n < 1 for n in args.pages) or args.runs < 1 or args.concurrency < 1:
         raise UserError("bench: --pages, --runs and --concurrency must be at least 1")
+    if args.dwell < 0:
+        raise UserError("bench: --dwell must not be negative")
     on_scan = args.rules_on or args.report_on
     if on_scan:
         from scanner.bench import bench_report, bench_rules
@@ -450,7 +460,7 @@ def _command_bench(args: argparse.Namespace) -> int:
         for pages in args.pages:
             (bench_rules if args.rules_on else bench_report)(scan_file, pages, args.runs)
         return EXIT_OK
-    run_bench(args.pages, args.runs, args.concurrency, sign=args.sign)
+    run_bench(args.pages, args.runs, args.concurrency, args.dwell, sign=args.sign)
     return EXIT_OK
 
 
@@ -597,6 +607,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=ScanSettings.concurrency,
         help=f"pages rendered at once ({ScanSettings.concurrency})",
+    )
+    bench.add_argument(
+        "--dwell",
+        type=int,
+        default=ScanSettings.min_dwell_ms,
+        metavar="MS",
+        help=f"the visitor's dwell on each page, in ms ({ScanSettings.min_dwell_ms})",
     )
     bench.set_defaults(handler=_command_bench)
     return parser
