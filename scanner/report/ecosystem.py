@@ -55,6 +55,7 @@ CATEGORY_COLORS: dict[str, str] = {
     "tag-manager": "#6a3d9a",
     "social": "#cc79a7",
     "session-replay": "#e69f00",
+    "fingerprinting": "#b2182b",
     "cdn": "#7f7f7f",
     "consent": "#009e73",
     "unknown": "#c4c4c4",
