@@ -244,13 +244,13 @@ def _analyse(
     """Rules, then reports and the evidence manifest; the --fail-on verdict."""
     from scanner.findings.analysis import analyse_scan
     from scanner.outputs.bundle import finish_bundle
-    from scanner.report.text import Redactor
+    from scanner.report.redaction import report_redactor
 
     rule_settings, catalog = _rule_settings_from(args, tables, vendor_files, default_dpa_dir)
     options = bundle_options or _bundle_options(args, tables)
 
     def redact(context: Any, document: Any) -> Any:
-        return Redactor(context.personal_values, options.redact).document(document)
+        return report_redactor(context, options.redact).document(document)
 
     analysis = analyse_scan(out_dir, rule_settings, catalog, redact)
     counts = Counter(finding.severity for finding in analysis.findings)

@@ -36,8 +36,8 @@ from scanner.evidence.manifest import (
 from scanner.evidence.signing import sign_manifest
 from scanner.findings.analysis import FINDINGS_FILE, Analysis
 from scanner.report.contents import ReportMeta, build_contents
+from scanner.report.redaction import report_redactor
 from scanner.report.render import write_reports
-from scanner.report.text import Redactor
 
 EVIDENCE_DIR = "evidence"
 HAR_DIR = f"{EVIDENCE_DIR}/har"
@@ -88,9 +88,7 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
         key_fingerprint=signer,
     )
     contents = build_contents(ctx, analysis.document, meta, previous_findings)
-    report_pages = write_reports(
-        out_dir, contents, Redactor(ctx.personal_values, enabled=options.redact)
-    )
+    report_pages = write_reports(out_dir, contents, report_redactor(ctx, options.redact))
     sealing -= time.perf_counter()
     manifest = build_manifest(out_dir, **manifest_args)
     if manifest["evidence_fingerprint"] != fingerprint:
