@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 import pytest
 
+from scanner.classify import lzstring
 from scanner.classify.pii import PersonalData, PersonalDataFinder
 
 EMAIL = "jane.doe@example.com"
@@ -17,7 +20,10 @@ PHONE = "+49 151 12345678"
 KNOWN = (EMAIL, PHONE, "Jane")
 
 
-def find(
+Found = tuple[str, str, str, str, str]
+
+
+def find_all(
     url: str = "https://t.example/c",
     headers: Sequence[Sequence[str]] = (),
     body: str | None = None,
@@ -28,8 +34,20 @@ def find(
     return finder.find_in_request(url, [list(h) for h in headers], body, content_type)
 
 
-def pd(category: str, value: str, field: str, location: str, encoding: str) -> PersonalData:
-    return PersonalData(category, value, field, location, encoding)
+def find(
+    url: str = "https://t.example/c",
+    headers: Sequence[Sequence[str]] = (),
+    body: str | None = None,
+    content_type: str | None = None,
+    known: Iterable[str] = (),
+) -> list[Found]:
+    """What was found, as (category, value, field, location, encoding)."""
+    found = find_all(url, headers, body, content_type, known)
+    return [(p.category, p.value, p.field, p.location, p.encoding) for p in found]
+
+
+def pd(category: str, value: str, field: str, location: str, encoding: str) -> Found:
+    return (category, value, field, location, encoding)
 
 
 def b64(text: str, *, urlsafe: bool = False, padded: bool = True) -> str:
@@ -237,7 +255,7 @@ def test_order_is_path_query_body_headers() -> None:
         body="e=c@example.com",
         content_type="application/x-www-form-urlencoded",
     )
-    assert [(p.value[0], p.location) for p in found] == [
+    assert [(p[1][0], p[3]) for p in found] == [
         ("a", "url-path"),
         ("b", "query"),
         ("c", "body"),
@@ -442,7 +460,7 @@ def test_results_are_deterministic() -> None:
 
 
 def test_findings_are_frozen() -> None:
-    (finding,) = find("https://t.example/c?e=jane.doe@example.com")
+    (finding,) = find_all("https://t.example/c?e=jane.doe@example.com")
     with pytest.raises(AttributeError):
         finding.value = "x"  # type: ignore[misc]
 
@@ -478,3 +496,261 @@ def test_adversarial_input_is_fast(text: str) -> None:
         "text/plain",
     )
     assert time.perf_counter() - started < 0.5
+
+
+# --- decoded before searched: chains, raw values, paths ---------------------------------------
+
+
+def _lz_base64_of_identify() -> tuple[str, str]:
+    """An lz-string (compressToBase64) value made by the npm package (see test_decode)."""
+    text = '{"distinct_id":"u-1","$set":{"$email":"jane.doe@example.com","$name":"Jane Doe"}}'
+    packed = (
+        "N4IgJglgzgLhB2BjGB9CYQC4QFcC0AjCADQgAkUApjFqGZQLYCGEANliAFZPyUB0YAPaUAApQAeTBgAdW/"
+        "RIIYly8KZQ4ApHpQAEAEWEgAvkaA=="
+    )
+    return text, packed
+
+
+def test_raw_gzip_sent_as_text_plain_with_a_query_hint() -> None:
+    batch = [{"event": "$pageview", "properties": {"$lib": "web"}}] * 3 + [
+        {"event": "$identify", "properties": {"$lib": "web", "$set": {"email": EMAIL}}}
+    ]
+    finder = PersonalDataFinder()
+    (found,) = finder.find_in_request(
+        "https://eu.posthog.example/e/?compression=gzip-js&ver=1.449.2",
+        [["Content-Type", "text/plain"]],
+        None,
+        "text/plain",
+        body_bytes=gzip.compress(json.dumps({"batch": batch}).encode()),
+    )
+    assert found == PersonalData(
+        "email", EMAIL, "batch[3].properties.$set.email", "body", "compressed",
+        ("gzip", "json"), EMAIL, "batch[3].properties.$set.email",
+    )  # fmt: skip
+    assert found.decoding == "gzip > JSON"
+
+
+def test_a_record_as_scan_json_keeps_a_binary_body() -> None:
+    packed = gzip.compress(json.dumps({"user": {"email": EMAIL}}).encode())
+    record = {
+        "url": "https://t.example/i",
+        "headers": [["Content-Type", "text/plain"]],
+        "body": {"size": len(packed), "text": None,
+                 "base64": base64.b64encode(packed).decode(), "truncated": False},
+    }  # fmt: skip
+    finder = PersonalDataFinder()
+    result = finder.find_in_record(record)
+    assert [(p.path, p.chain) for p in result.found] == [("user.email", ("gzip", "json"))]
+    assert result.problems == ()
+    assert finder.find_in_record(record) is result  # asked again by records and coverage
+
+
+def test_form_field_holding_base64_json_mixpanel_shape() -> None:
+    people = {"$token": "abc", "$distinct_id": "u-1",
+              "$set": {"$email": EMAIL, "$name": "Jane Doe", "mp_lib": "web"}}  # fmt: skip
+    body = "data=" + quote(b64(json.dumps(people)), safe="") + "&verbose=1"
+    found = find_all("https://api.mixpanel.example/engage/", body=body,
+                     content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert [(p.category, p.raw, p.path, p.decoding) for p in found] == [
+        ("email", EMAIL, "data.$set.$email", "form > base64 > JSON"),
+        ("name", "Jane Doe", "data.$set.$name", "form > base64 > JSON"),
+    ]
+    assert {p.encoding for p in found} == {"base64"}
+
+
+def test_lz_string_packed_form_field() -> None:
+    _, packed = _lz_base64_of_identify()
+    body = f"data={quote(packed, safe='')}&compression=lz64"
+    found = find_all("https://t.example/e/", body=body,
+                     content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert [(p.category, p.path, p.chain, p.encoding) for p in found] == [
+        ("email", "data.$set.$email", ("form", "lz-string(base64)", "json"), "compressed"),
+        ("name", "data.$set.$name", ("form", "lz-string(base64)", "json"), "compressed"),
+    ]
+
+
+def test_raw_value_keeps_its_case_and_value_is_normalised() -> None:
+    (found,) = find_all("https://t.example/c?e=Jane.Doe%40Example.COM")
+    assert (found.value, found.raw, found.path, found.chain) == (
+        EMAIL,
+        "Jane.Doe@Example.COM",
+        "e",
+        (),
+    )
+
+
+def test_carried_url_reports_its_inner_parameter_in_the_path() -> None:
+    (found,) = find_all(
+        "https://t.example/c?dl=https%3A%2F%2Fs.test%2F%3Femail%3Djane.doe%2540example.com"
+    )
+    assert (found.field, found.path, found.chain) == ("dl", "dl.email", ("url-encoded",))
+
+
+def test_hash_match_ends_the_chain() -> None:
+    body = json.dumps({"ud": {"em": digest("sha256", EMAIL)}})
+    (found,) = find_all(body=body, content_type="application/json", known=KNOWN)
+    assert (found.chain, found.encoding, found.raw) == (
+        ("json", "sha256"),
+        "sha256",
+        digest("sha256", EMAIL),
+    )
+
+
+def test_binary_body_of_an_unknown_format_is_searched_in_its_text_runs_and_reported() -> None:
+    data = b"\x07\x00\x14" + EMAIL.encode() + b"\x00\xff\xfe\x01"
+    record = {"url": "https://replay.example/v1/web/i", "headers": [],
+              "body": {"size": len(data), "text": None,
+                       "base64": base64.b64encode(data).decode(), "truncated": False}}  # fmt: skip
+    result = PersonalDataFinder().find_in_record(record)
+    assert [(p.value, p.chain) for p in result.found] == [(EMAIL, ("binary-strings",))]
+    assert [(p.kind, p.reason) for p in result.problems] == [
+        ("undecodable", "binary body in an unknown format")
+    ]
+
+
+def test_truncated_gzip_body_is_searched_as_far_as_it_goes() -> None:
+    events = [{"n": n, "user": {"email": f"u{n}@example.com"}} for n in range(400)]
+    packed = gzip.compress(json.dumps(events).encode())
+    finder = PersonalDataFinder()
+    cut = packed[: len(packed) // 2]
+    found = finder.find_in_request(
+        "https://t.example/b", [], None, "text/plain", body_bytes=cut, truncated=True
+    )
+    # the cut JSON is not a structure any more: the addresses are found as text
+    assert found and found[0].value == "u0@example.com" and found[0].chain == ("gzip",)
+
+
+# --- stored values (cookies, web storage) ------------------------------------------------------
+
+
+def test_find_in_value_lz_string_utf16_in_local_storage() -> None:
+    text, *_ = _lz_base64_of_identify()
+    packed_utf16 = (
+        "\u1be1\u0829\u414c\u0d00\u1728\u1da1\u4650\u1f62\u30a0\u2e30\u0b00\u2d20\u4630"
+        "\xf0\u4024\u4520\u5338\u5aa6\u32a1\u3622\u0c40\u0385\u4420\u566f\u64c0\u1d38\x9b"
+        "\u2520\u016a>\u262c=\u2e1a\u1228\u314e\u2f2a\u32a7I\u0f6a$B\u6140\u019c\u46a0 "
+    )
+    assert lzstring.decompressFromUTF16(packed_utf16) == text
+    found = PersonalDataFinder().find_in_value(packed_utf16, "ph_state")
+    assert [(p.category, p.location, p.path, p.chain) for p in found] == [
+        ("email", "storage", "ph_state.$set.$email", ("lz-string(utf16)", "json")),
+        ("name", "storage", "ph_state.$set.$name", ("lz-string(utf16)", "json")),
+    ]
+
+
+def test_find_in_value_cookie_named_email_and_base64_json() -> None:
+    finder = PersonalDataFinder()
+    (plain,) = finder.find_in_value("jane.doe%40example.com", "user_email", "cookie")
+    assert (plain.field, plain.location, plain.encoding) == ("user_email", "cookie", "url-encoded")
+    (packed,) = finder.find_in_value(b64(json.dumps({"fn": "Jane"})), "profile", "cookie")
+    assert (packed.category, packed.path, packed.decoding) == (
+        "name",
+        "profile.fn",
+        "base64 > JSON",
+    )
+
+
+# --- names: a person's, not a library's, a product's or an event's ---------------------------
+
+
+def _names(payload: object) -> list[tuple[str, str]]:
+    found = find_all(body=json.dumps(payload), content_type="application/json")
+    return [(p.value, p.path) for p in found if p.category == "name"]
+
+
+def test_segment_identify_traits_name_counts_library_name_does_not() -> None:
+    payload = {
+        "type": "identify",
+        "userId": "u-1",
+        "traits": {"name": "Jane Doe", "email": EMAIL},
+        "context": {"library": {"name": "analytics.js", "version": "npm:next-1.84.3"},
+                    "page": {"name": "Checkout"}},
+    }  # fmt: skip
+    assert _names(payload) == [("Jane Doe", "traits.name")]
+
+
+def test_rudderstack_library_name_is_not_a_person_even_when_it_reads_like_one() -> None:
+    payload = {
+        "type": "track",
+        "event": "Product Viewed",
+        "context": {"library": {"name": "RudderLabs JavaScript SDK", "version": "3.0.0"},
+                    "app": {"name": "Shop Front"}, "traits": {"email": EMAIL}},
+    }  # fmt: skip
+    assert _names(payload) == []
+
+
+def test_products_events_campaigns_and_flags_are_not_people() -> None:
+    payload = {
+        "event": "Order Completed",
+        "name": "Order Completed",
+        "properties": {
+            "name": "Trail Runner",
+            "products": [{"name": "Trail Runner", "brand": {"name": "Acme"}}, {"name": "Sock"}],
+            "campaign": {"name": "Spring Sale"},
+            "$feature_flag": {"name": "New Checkout"},
+            "item": {"name": "Gift Card"},
+        },
+    }
+    assert _names(payload) == []
+
+
+def test_bare_name_counts_next_to_an_email_or_phone() -> None:
+    assert _names({"name": "Jane Doe", "email": EMAIL}) == [("Jane Doe", "name")]
+    assert _names({"name": "Jane Doe", "phone": "+4915112345678"}) == [("Jane Doe", "name")]
+    assert _names({"name": "Jane Doe", "title": "Checkout"}) == []
+    body = "name=Jane+Doe&email=jane.doe%40example.com"
+    found = find(body=body, content_type="application/x-www-form-urlencoded")
+    assert pd("name", "Jane Doe", "name", "body", "plain") in found
+
+
+def test_posthog_person_properties_and_lib() -> None:
+    payload = {
+        "event": "$identify",
+        "properties": {"$lib": "web", "$lib_version": "1.449.2", "title": "Shop",
+                       "$set": {"$name": "Jane Doe", "email": EMAIL},
+                       "$set_once": {"name": "Jane"}},
+    }  # fmt: skip
+    assert _names(payload) == [
+        ("Jane Doe", "properties.$set.$name"),
+        ("Jane", "properties.$set_once.name"),
+    ]
+
+
+def test_amplitude_user_properties_is_a_person() -> None:
+    payload = {"events": [{"event_type": "sign_up", "user_properties": {"name": "Jane Doe"},
+                           "library": "amplitude-ts/2.48.1"}]}  # fmt: skip
+    assert _names(payload) == [("Jane Doe", "events[0].user_properties.name")]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "counts"),
+    [
+        ("first_name", "Jane", True),
+        ("given_name", "Anne-Marie", True),
+        ("family_name", "O'Brien", True),
+        ("full_name", "J. R. Tolkien", True),
+        ("ln", "Doe", True),
+        ("ln", "en", False),  # a language
+        ("ln", "de-DE", False),
+        ("first_name", "analytics.js", False),  # a file
+        ("last_name", "v1.2.3", False),  # a version
+        ("full_name", "Trail Runner 2", False),  # digits
+        ("full_name", "a/b", False),
+        ("full_name", "One Two Three Four Five", False),  # more than four words
+        ("first_name", "First Name", False),  # a placeholder
+        ("first_name", "null", False),
+    ],
+)
+def test_explicit_name_fields_need_a_plausible_value(field: str, value: str, counts: bool) -> None:
+    found = find(f"https://t.example/c?{field}={quote(value)}")
+    assert (found == [pd("name", value, field, "query", "plain")]) is counts
+
+
+def test_bare_name_next_to_an_email_needs_capitalised_words() -> None:
+    # a Segment track call whose properties carry the page's name beside the address
+    payload = {"type": "track", "event": "Checkout Started",
+               "properties": {"name": "checkout", "email": EMAIL}}  # fmt: skip
+    assert _names(payload) == []
+    assert _names({"traits": {"name": "Ludwig van Beethoven"}}) == [
+        ("Ludwig van Beethoven", "traits.name")
+    ]

@@ -56,6 +56,7 @@ def test_first_party_cookie_holding_the_visitors_email() -> None:
             "value": EMAIL,
             "field": None,
             "encoding": "url-encoded",
+            "decoding": "url-encoded",
             "written_by": HOME,
             "written_by_vendor": None,
         }

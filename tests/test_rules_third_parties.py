@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
+import json
 
 from scanner.checks.third_parties import check as CHECK
 from tests.rule_fixtures import findings_of, page, request, scan, summary
@@ -63,10 +66,16 @@ def test_email_in_a_beacon_body_is_personal_data_sent() -> None:
         (
             "example-retargeting/email/body:email",
             "high",
-            "Example Retargeting received an e-mail address in body field 'email' (plain).",
+            "Example Retargeting received an e-mail address in body field email (JSON).",
         )
     ]
-    assert personal[0].evidence[0]["encoding"] == "plain"
+    evidence = personal[0].evidence[0]
+    assert (evidence["encoding"], evidence["chain"], evidence["decoding"]) == (
+        "plain",
+        ["json"],
+        "JSON",
+    )
+    assert (evidence["value"], evidence["path"]) == ("jane.doe@example.com", "email")
 
 
 def test_vendor_brought_in_by_a_vendor_not_by_the_tag_manager() -> None:
@@ -152,8 +161,52 @@ def test_hashed_email_is_recognised_once_the_address_is_seen_in_the_clear() -> N
     assert personal == [
         (
             "example-ad-network/email/query:em",
-            "Example Ad Network received an e-mail address in query field 'em' (sha256).",
+            "Example Ad Network received an e-mail address in query parameter em (sha256).",
         )
     ]
     alone = findings_of(scan(page(requests=[pixel])), CHECK)
     assert not [f for f in alone if f.rule_id == "personal-data-to-third-party"]
+
+
+def _gzip_request(request_id: int, url: str, payload: object) -> dict:
+    """A POST whose body is raw gzip, kept by the capture as base64 (not UTF-8)."""
+    hit = request(request_id, url, method="POST", resource_type="fetch",
+                  headers=[["Content-Type", "text/plain"]], body="x")  # fmt: skip
+    packed = gzip.compress(json.dumps(payload).encode())
+    hit["body"] = {"size": len(packed), "text": None,
+                   "base64": base64.b64encode(packed).decode(), "truncated": False}  # fmt: skip
+    return hit
+
+
+def test_email_in_a_gzip_batch_names_path_and_chain_one_finding_per_field() -> None:
+    events = [{"event": "e", "properties": {"$set": {"email": "jane.doe@example.com"}}}] * 4
+    hit = _gzip_request(1, "https://collect.analytics.example/e/?compression=gzip-js",
+                        {"batch": events})  # fmt: skip
+    findings = findings_of(scan(page(requests=[hit])), CHECK)
+    personal = [f for f in findings if f.rule_id == "personal-data-to-third-party"]
+    assert [(f.subject, f.message, f.evidence_count) for f in personal] == [
+        (
+            "example-analytics/email/body:batch[].properties.$set.email",
+            "Example Analytics received an e-mail address in body field "
+            "batch[0].properties.$set.email (gzip > JSON).",
+            1,
+        )
+    ]
+    evidence = personal[0].evidence[0]
+    assert (evidence["chain"], evidence["encoding"], evidence["value"]) == (
+        ["gzip", "json"],
+        "compressed",
+        "jane.doe@example.com",
+    )
+
+
+def test_library_and_product_names_are_not_personal_data() -> None:
+    payload = {
+        "context": {"library": {"name": "analytics.js"}},
+        "properties": {"products": [{"name": "Trail Runner"}], "name": "Checkout"},
+    }
+    headers = [["Content-Type", "application/json"]]
+    hit = request(1, "https://collect.analytics.example/v1/t", method="POST",
+                  headers=headers, body=json.dumps(payload))  # fmt: skip
+    findings = findings_of(scan(page(requests=[hit])), CHECK)
+    assert not [f for f in findings if f.rule_id == "personal-data-to-third-party"]

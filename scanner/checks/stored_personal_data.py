@@ -20,7 +20,6 @@ RULE = "personal-data-in-browser-storage"
 CATEGORIES = frozenset({"email", "phone"})
 """Direct identifiers found by their value; field-name guesses (a 'name' field may hold a
 product) are left out so that a finding here is never a guess."""
-_WHOLE_VALUE_FIELDS = frozenset({"", "body"})
 
 
 @dataclass(frozen=True)
@@ -37,14 +36,23 @@ class _StoredValue:
 
 def check(ctx: ScanContext) -> Iterator[Observation]:
     for page in ctx.pages:
-        for stored in _stored_values(ctx, page):
-            for found in personal_data_in_value(ctx, stored.value):
-                yield _observation(ctx, page, stored, found)
+        for stored, found in stored_personal_data(ctx, page):
+            yield _observation(ctx, page, stored, found)
 
 
-def personal_data_in_value(ctx: ScanContext, value: str) -> list[PersonalData]:
-    """Personal data in one stored text value (the one place that asks the finder)."""
-    found = ctx.personal_data.find_in_request("", [], value, None)
+def stored_personal_data(
+    ctx: ScanContext, page: dict[str, Any]
+) -> Iterator[tuple[_StoredValue, PersonalData]]:
+    """Each stored value of the page that holds personal data, with what it holds."""
+    for stored in _stored_values(ctx, page):
+        for found in personal_data_in_value(ctx, stored):
+            yield stored, found
+
+
+def personal_data_in_value(ctx: ScanContext, stored: _StoredValue) -> list[PersonalData]:
+    """Personal data in one stored value (the one place that asks the finder)."""
+    location = "cookie" if stored.store == "cookie" else "storage"
+    found = ctx.personal_data.find_in_value(stored.value, stored.key, location)
     return [item for item in found if item.category in CATEGORIES]
 
 
@@ -76,7 +84,7 @@ def _observation(
     ctx: ScanContext, page: dict[str, Any], stored: _StoredValue, found: PersonalData
 ) -> Observation:
     third_party_writer = stored.setter is not None and not stored.setter.first_party
-    field = None if found.field in _WHOLE_VALUE_FIELDS else found.field.removeprefix("body.")
+    field = _inner_path(found.path, stored.key)
     where = f"{stored.store} {stored.key} ({stored.place})"
     inside = f" in {field}" if field else ""
     writer = f", written by {stored.setter.vendor_name}" if third_party_writer else ""
@@ -94,11 +102,22 @@ def _observation(
             "value": found.value,
             "field": field,
             "encoding": found.encoding,
+            "decoding": found.decoding,
             "written_by": stored.written_by,
             "written_by_vendor": stored.setter.vendor_name if third_party_writer else None,
         },
         stored.setter.vendor_id if third_party_writer and stored.setter else None,
     )
+
+
+def _inner_path(path: str, key: str) -> str | None:
+    """Where inside the stored value the data sits (``u.mail``); None for the whole value.
+
+    The finder's paths start at the cookie or storage key that holds the value.
+    """
+    if path == key:
+        return None
+    return path.removeprefix(f"{key}.") if path.startswith(f"{key}.") else path or None
 
 
 _ARTICLES = {"email": "an e-mail address", "phone": "a phone number"}

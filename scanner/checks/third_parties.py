@@ -15,7 +15,7 @@ from scanner.checks.security_headers import (
 )
 from scanner.classify.loading import SITE, LoadEdge, load_edges
 from scanner.classify.parties import EEA_COUNTRIES, Party
-from scanner.classify.pii import PersonalDataFinder
+from scanner.classify.pii import PersonalData, PersonalDataFinder, generic_field
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
 
@@ -79,7 +79,7 @@ def _vendor_contacted(
             },
             party.vendor_id,
         )
-    if vendor is not None and vendor.country not in EEA_COUNTRIES:
+    if vendor is not None and vendor.country is not None and vendor.country not in EEA_COUNTRIES:
         yield Observation(
             "transfer-outside-eea",
             vendor.id,
@@ -94,28 +94,33 @@ def _vendor_contacted(
 def _personal_data(
     finder: PersonalDataFinder, party: Party, request: dict[str, Any], url: str
 ) -> Iterator[Observation]:
-    body = request.get("body") or {}
-    content_type = next(
-        (value for name, value in request["headers"] if name.lower() == "content-type"), None
-    )
-    found = finder.find_in_request(
-        request["url"], request["headers"], body.get("text"), content_type
-    )
-    for item in found:
+    """One observation per piece of data and field: the same address in every event of a
+    batch (``batch[0].email``, ``batch[1].email`` ...) is one, at its first place."""
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for item in finder.find_in_record(request).found:
+        field = generic_field(item.field)
+        key = (item.category, item.value, field, item.location, item.encoding)
+        if key in seen:
+            continue
+        seen.add(key)
         yield Observation(
             "personal-data-to-third-party",
-            f"{party.vendor_id}/{item.category}/{item.location}:{item.field}",
+            f"{party.vendor_id}/{item.category}/{item.location}:{field}",
             url,
             f"{party.vendor_name} received {_category_words(item.category)} in "
-            f"{item.location} field '{item.field}' ({item.encoding}).",
+            f"{_where(item)} ({item.decoding}).",
             {
                 "kind": "request",
                 "url": request["url"],
                 "method": request["method"],
                 "category": item.category,
+                "value": item.raw or item.value,
                 "field": item.field,
+                "path": item.path or item.field,
                 "location": item.location,
                 "encoding": item.encoding,
+                "chain": list(item.chain),
+                "decoding": item.decoding,
                 "vendor": party.vendor_name,
             },
             party.vendor_id,
@@ -187,6 +192,22 @@ def _deployed_by_site(ctx: ScanContext, loader: str) -> bool:
 def _vendor_name(ctx: ScanContext, vendor_id: str) -> str:
     vendor = ctx.parties.vendors.get(vendor_id)
     return vendor.name if vendor else vendor_id.split(":", 1)[-1]
+
+
+_LOCATION_WORDS = {"query": "query parameter", "body": "body field", "header": "header"}
+
+
+def _where(item: PersonalData) -> str:
+    """Where in the request, for people: ``body field batch[3].properties.$set.email``."""
+    path = item.path or item.field
+    if item.location == "url-path":
+        return "the URL path"
+    if item.location == "referer":
+        inner = path.removeprefix("referer").lstrip(".")
+        return f"the Referer's {inner}" if inner else "the Referer"
+    if item.location == "body" and path == "body":
+        return "the body"
+    return f"{_LOCATION_WORDS.get(item.location, item.location)} {path}"
 
 
 def _category_words(category: str) -> str:

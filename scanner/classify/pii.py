@@ -1,8 +1,13 @@
-"""Personal data in what the browser sent: which data, in which field, in which encoding.
+"""Personal data in what the browser sent: which data, in which field, how it was packed.
 
-Input is one recorded request (URL, request headers, body text, content type). Output is
-a list of :class:`PersonalData`, each naming a category, the value, the carrying field,
-its location in the request and the encoding it travelled in.
+Input is one recorded request (URL, request headers, body as text or bytes, content
+type), or one stored value (a cookie, a web-storage item). Every URL, body and value is
+first decoded (``scanner.classify.decode``: compression by header or magic bytes,
+base64, lz-string; ``scanner.classify.walk``: JSON, forms, multipart, URL-encoding, URLs
+inside values), then searched. Output is a list of :class:`PersonalData`, each naming a
+category, the value (normalised) and the exact text matched, the carrying field, the
+full path inside the decoded structure, the location in the request, and the decoding
+chain (``gzip > json``) with the strongest encoding of that chain.
 
 What is detected
     * ``email``: e-mail addresses anywhere (a practical RFC 5322 subset: ASCII dot-atom
@@ -11,8 +16,17 @@ What is detected
     * ``phone``: ``+`` and 8-15 digits with common separators, only in fields whose name
       suggests a phone (``phone``, ``tel``, ``mobile``, ``ph`` ...), or anywhere when the
       digits equal a known value. Free-floating digit runs (timestamps, ids) never count.
-    * ``name``: alphabetic values of fields named ``name``, ``firstname``, ``fn``,
-      ``lastname``, ``ln``, ``surname``, ``fullname`` and the like.
+    * ``name``: a plausible person's name (letters, one to four words, initials allowed;
+      no digits, dots, slashes, file or version shapes, no placeholder) in a field that
+      names a person's name: ``first_name``, ``fn``, ``last_name``, ``ln`` (unless the
+      value is a language code), ``surname``, ``full_name``, ``given_name``,
+      ``family_name`` and the like. A bare ``name`` (or ``$name``) counts only inside
+      a person (an enclosing object called user, customer, person, profile, contact,
+      traits, ``$set``, people, identity, billing, shipping, account, owner, buyer,
+      recipient ...) or next to a field holding an e-mail address or a phone number,
+      and only in capitalised words (``checkout`` is an event's name); never inside a
+      library, SDK, app, product, item, event, page, campaign, plugin, integration,
+      screen, experiment, flag, category, brand, collection or variant.
     * ``postal-code``: values of fields named ``zip``, ``postcode``, ``postal_code``, ``zp``.
     * ``ip-address``: IPv4/IPv6 literals in fields named ``ip``, ``uip``, ``client_ip`` ...
     * ``user-id``: values of fields named ``uid``, ``user_id``, ``userid``, ``customer_id``,
@@ -22,78 +36,103 @@ What is detected
 
 Where it looks: URL path segments, query parameters (repeated too), form-encoded,
 multipart, JSON and line-based bodies (JSON sent as ``text/plain`` as ``sendBeacon``
-does), the ``Referer`` header (its path and query), the ``Cookie`` header (per cookie)
-and every other request header. Values are decoded recursively up to a small depth:
-repeated percent-decoding, base64 (standard or URL-safe, padded or not) that decodes to
-printable UTF-8, JSON inside a value and URLs or query strings inside a value.
+does), compressed and binary bodies (text runs of an unknown binary format), the
+``Referer`` header (its path and query), the ``Cookie`` header (per cookie) and every
+other request header. See ``walk`` for how fields and chains are named.
 
-How fields and encodings are reported
-    * ``field`` is the parameter, form field, cookie or (lower-cased) header name; a
-      dotted path inside JSON (``user.email``, ``items[0].mail``, ``d.email`` for JSON
-      carried in ``d``); ``path`` for a URL path segment and ``body`` for unstructured
-      body text. A URL carried as a value (``dl=https://...``, the ``Referer``) is
-      reported under the field that carries it, never under its own parameter names.
-    * The percent-encoding that is the carrier's own syntax (query, path, form body,
-      cookie, Referer) is free: it counts as ``plain``. Every further level of
-      percent-decoding makes the finding ``url-encoded`` (``%2540`` in a query parameter).
-    * When several layers were peeled, the strongest one is reported:
-      hash > ``base64`` > ``url-encoded`` > ``plain``.
+Encoding (the single word older consumers rank on), derived from the chain
+    hash (``md5``/``sha1``/``sha256``) > ``compressed`` (gzip, deflate, br, zstd,
+    lz-string) > ``base64`` > ``url-encoded`` > ``plain``. Parsing JSON, a form or a
+    multipart body is structure, not encoding: it stays ``plain``.
 
 What is NOT detected (state this in reports)
-    * Names in free text, street addresses, cities, dates of birth, gender: only the
-      field-name rules above find names and postal codes, and a field called ``name``
-      may hold an event name rather than a person's, and ``ln`` a language (reported all
-      the same: the field-name rules are deliberately literal).
+    * Names in free text or in fields without a person's-name rule, street addresses,
+      cities, dates of birth, gender.
     * Fingerprinting data (canvas/WebGL/audio hashes, screen, fonts, user agent) and
       pseudonymous client/device/advertising ids outside the ``user-id`` field names
       (e.g. the Google Analytics ``cid``).
     * Hashes of values that are not known, other or salted hashes (sha512, HMAC),
-      encrypted or compressed payloads, binary bodies, non-ASCII (internationalised)
-      e-mail addresses, and data beyond the decoding depth or work budget.
+      encrypted payloads, binary formats beyond their plain text runs, non-ASCII
+      (internationalised) e-mail addresses, and data beyond the decoding depth, the
+      decompression limit or the work budget (counted as problems, see ``decode``).
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import ipaddress
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from typing import Any
-from urllib.parse import unquote, unquote_plus, urlsplit
+
+from scanner.classify.decode import COMPRESSIONS, LZ_STEPS, Problem
+from scanner.classify.walk import Place, RequestWalker
 
 CATEGORIES = ("email", "phone", "name", "postal-code", "ip-address", "user-id")
-LOCATIONS = ("url-path", "query", "body", "header", "cookie", "referer")
-ENCODINGS = ("plain", "url-encoded", "base64", "md5", "sha1", "sha256")
+LOCATIONS = ("url-path", "query", "body", "header", "cookie", "referer", "storage")
+ENCODINGS = ("plain", "url-encoded", "base64", "compressed", "md5", "sha1", "sha256")
 
 _HASHES = ("md5", "sha1", "sha256")
-_RANK = {"plain": 0, "url-encoded": 1, "base64": 2, "md5": 3, "sha1": 3, "sha256": 3}
-
-_MAX_DEPTH = 6
-"""Decoding layers (percent, base64, JSON, carried URL) peeled below a carrier value."""
-_MAX_PARTS = 200
-"""Parameters/segments of a carried URL or query string that are looked at."""
-_MAX_SEGMENTS = 16
-"""Embedded base64 runs tried per text (tokens in JWTs, cookies and the like)."""
-_MAX_JSON_NESTING = 64
-_WORK_BUDGET = 8_000_000
-"""Characters scanned per request, all layers together: bounds hostile inputs."""
+_COMPRESSED_STEPS = frozenset((*COMPRESSIONS, *LZ_STEPS))
+_STEP_WORDS = {"json": "JSON", "form": "form", "multipart": "multipart"}
+_INDEX_RE = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
 class PersonalData:
-    """One piece of personal data found in a request."""
+    """One piece of personal data found in a request or a stored value."""
 
     category: str
     value: str
+    """Normalised (e-mail lower-cased, phone digits); for a hash, the known value."""
     field: str
     location: str
     encoding: str
+    chain: tuple[str, ...] = ()
+    """Decoding steps, outermost first (``("gzip", "json")``); a hash match ends with it."""
+    raw: str = ""
+    """The exact text matched, as it was in the decoded value."""
+    path: str = ""
+    """The full path inside the decoded structure (``batch[3].properties.$set.email``)."""
+
+    @property
+    def decoding(self) -> str:
+        """The chain for people: ``gzip > JSON``; ``plain`` when nothing was peeled."""
+        return chain_words(self.chain)
+
+
+def chain_words(chain: Sequence[str]) -> str:
+    return " > ".join(_STEP_WORDS.get(step, step) for step in chain) or "plain"
+
+
+def encoding_of(chain: Sequence[str]) -> str:
+    """The strongest encoding in a chain (see the module docstring)."""
+    steps = set(chain)
+    for algorithm in _HASHES:
+        if algorithm in steps:
+            return algorithm
+    if steps & _COMPRESSED_STEPS:
+        return "compressed"
+    if "base64" in steps:
+        return "base64"
+    return "url-encoded" if "url-encoded" in steps else "plain"
+
+
+def generic_field(field: str) -> str:
+    """The field with list positions dropped (``batch[3].email`` -> ``batch[].email``):
+    the same field of every event in a batch."""
+    return _INDEX_RE.sub("[]", field)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFindings:
+    """What one request carried, and what the scanner could not decode in it."""
+
+    found: tuple[PersonalData, ...]
+    problems: tuple[Problem, ...]
 
 
 # --- value patterns --------------------------------------------------------------------
@@ -135,6 +174,36 @@ _FILE_SUFFIXES = frozenset(
 
 _PHONE_VALUE_RE = re.compile(r"\+\d(?:[ .\-/()]{0,2}\d){7,14}")
 _NAME_VALUE_RE = re.compile(r"[^\W\d_]+(?:[ '\u2019.\-]{1,2}[^\W\d_]+)*\.?")
+"""The shape of a known value that is a name (a marker the crawl typed)."""
+_NAME_WORD = r"(?:[^\W\d_]\.|[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)"
+_PERSON_NAME_RE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}")
+"""One to four words of letters (inner apostrophes and hyphens, initials "J."): no digits,
+dots inside a word, slashes or underscores (file names, versions, identifiers)."""
+_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?|[A-Z]{2}")
+_NAME_PLACEHOLDERS = frozenset(
+    [
+        "name",
+        "first",
+        "last",
+        "firstname",
+        "lastname",
+        "first name",
+        "last name",
+        "full name",
+        "your name",
+        "n a",
+        "na",
+        "test",
+        "user",
+        "visitor",
+        "customer",
+        "default",
+        "empty",
+        "string",
+        "value",
+        "placeholder",
+    ]
+)
 _POSTAL_VALUE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{1,8}[A-Za-z0-9]")
 _USER_ID_RE = re.compile(r"[\w.:@+|=/\-]{1,128}")
 _PLACEHOLDERS = frozenset(
@@ -157,16 +226,90 @@ _PLACEHOLDERS = frozenset(
 _HEX_RE = re.compile(
     r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])"
 )
-_B64_FULL_RE = re.compile(r"[A-Za-z0-9+/_\-]{8,}={0,2}")
-_B64_SEGMENT_RE = re.compile(r"[A-Za-z0-9+/_\-]{16,}={0,2}")
-_PERCENT_RE = re.compile(r"%[0-9A-Fa-f]{2}")
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,15}://")
-_QUERY_START_RE = re.compile(r"[\w.\-\[\]%]{1,64}=")
-_SPACE_RE = re.compile(r"\s")
 _PHONE_SEPARATORS = r"[\s().\-/]{0,2}"
 
 
 # --- field names -----------------------------------------------------------------------
+
+_BARE_NAME = "name?"
+"""A field called just ``name``: a person's only in a person's context."""
+_PERSON_CONTAINERS = (
+    "user",
+    "customer",
+    "person",
+    "profile",
+    "contact",
+    "traits",
+    "$set",
+    "$setonce",
+    "people",
+    "identity",
+    "billing",
+    "shipping",
+    "account",
+    "owner",
+    "buyer",
+    "recipient",
+    "member",
+    "visitor",
+    "subscriber",
+)
+"""Container names (or their start, ``user_properties``) that hold a person."""
+_THING_CONTAINERS = frozenset(
+    [
+        "library",
+        "lib",
+        "sdk",
+        "app",
+        "application",
+        "product",
+        "item",
+        "event",
+        "page",
+        "campaign",
+        "plugin",
+        "integration",
+        "screen",
+        "experiment",
+        "flag",
+        "featureflag",
+        "category",
+        "brand",
+        "collection",
+        "variant",
+        "device",
+        "os",
+        "browser",
+        "network",
+        "company",
+        "organization",
+        "organisation",
+        "group",
+        "store",
+        "shop",
+        "list",
+        "promotion",
+        "creative",
+        "form",
+        "button",
+        "element",
+        "file",
+        "font",
+        "cookie",
+        "consent",
+        "vendor",
+        "purpose",
+        "metric",
+        "goal",
+        "test",
+        "step",
+        "level",
+        "timezone",
+        "locale",
+        "language",
+    ]
+)
+"""Container names (singular, normalised) whose ``name`` is a thing's, never a person's."""
 
 _GATE_EXACT = {
     **dict.fromkeys(
@@ -174,7 +317,6 @@ _GATE_EXACT = {
     ),
     **dict.fromkeys(
         (
-            "name",
             "firstname",
             "fn",
             "lastname",
@@ -185,9 +327,11 @@ _GATE_EXACT = {
             "lname",
             "givenname",
             "familyname",
+            "middlename",
         ),
         "name",
     ),
+    **dict.fromkeys(("name", "$name"), _BARE_NAME),
     **dict.fromkeys(("zip", "zipcode", "postcode", "postalcode", "zp", "plz"), "postal-code"),
     **dict.fromkeys(
         ("ip", "uip", "clientip", "userip", "remoteip", "ipaddress", "ipaddr", "xrealip"),
@@ -206,6 +350,8 @@ _GATE_SUFFIXES = (
     ("lastname", "name"),
     ("fullname", "name"),
     ("surname", "name"),
+    ("givenname", "name"),
+    ("familyname", "name"),
     ("postcode", "postal-code"),
     ("postalcode", "postal-code"),
     ("zipcode", "postal-code"),
@@ -231,7 +377,8 @@ def _gate_category(name: str) -> str | None:
         return _GATE_EXACT[norm]
     for prefix in _GATE_PREFIXES:
         if norm.startswith(prefix) and norm[len(prefix) :] in _GATE_EXACT:
-            return _GATE_EXACT[norm[len(prefix) :]]
+            category = _GATE_EXACT[norm[len(prefix) :]]
+            return "name" if category == _BARE_NAME else category  # billing_name
     for suffix, category in _GATE_SUFFIXES:
         if norm.endswith(suffix):
             return category
@@ -272,7 +419,9 @@ def _gated_values(category: str, text: str) -> list[str]:
     if value.lower() in _PLACEHOLDERS:
         return []
     if category == "name":
-        return [value] if _NAME_VALUE_RE.fullmatch(value) else []
+        return [value] if plausible_person_name(value) else []
+    if category == _BARE_NAME:
+        return [value] if plausible_person_name(value) and _capitalised(value) else []
     if category == "postal-code":
         ok = _POSTAL_VALUE_RE.fullmatch(value) and any(ch.isdigit() for ch in value)
         return [value] if ok else []
@@ -281,87 +430,82 @@ def _gated_values(category: str, text: str) -> list[str]:
     return []
 
 
-# --- decoding helpers ------------------------------------------------------------------
+def plausible_person_name(value: str) -> bool:
+    """A value that can be a person's name: see ``_PERSON_NAME_RE``, not a placeholder."""
+    if len(value) > 64 or not _PERSON_NAME_RE.fullmatch(value):
+        return False
+    return re.sub(r"[\W_]+", " ", value.lower()).strip() not in _NAME_PLACEHOLDERS
 
 
-def _form_decode(raw: str) -> str:
-    """Percent/plus-decode a query or form value.
-
-    A leading ``+`` before a digit is kept: it is an unescaped international phone
-    prefix far more often than an encoded leading space.
-    """
-    if raw[:1] == "+" and raw[1:2].isdigit():
-        return "+" + unquote_plus(raw[1:])
-    return unquote_plus(raw)
+_PARTICLES = frozenset(["van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le"])
 
 
-def _pairs(query: str) -> list[tuple[str, str]]:
-    """``name=value`` pairs of a query string: decoded name, raw value, in order."""
-    pairs = []
-    for part in query.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            if "%" in name or "+" in name:
-                name = unquote_plus(name)
-            pairs.append((name, value))
-    return pairs
+def _capitalised(value: str) -> bool:
+    """Every word starts with a capital (name particles aside): a bare ``name`` holding
+    ``checkout`` or ``page_view`` is an event's or a page's, not a person's."""
+    words = value.split(" ")
+    return words[0][:1].isupper() and all(w[:1].isupper() or w in _PARTICLES for w in words)
 
 
-def _b64_decode(text: str) -> str | None:
-    """Printable UTF-8 text a base64 string (standard or URL-safe) decodes to, else None."""
-    data = text.strip().replace(" ", "+").rstrip("=")
-    if len(data) < 6 or len(data) % 4 == 1:
-        return None
-    urlsafe = "-" in data or "_" in data
-    if urlsafe and ("+" in data or "/" in data):
-        return None
-    try:
-        raw = base64.b64decode(
-            data + "=" * (-len(data) % 4), altchars=b"-_" if urlsafe else None, validate=True
-        )
-        decoded = raw.decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-    if not decoded.strip() or not decoded.replace("\n", "").replace("\t", "").isprintable():
-        return None
-    return decoded
+def _container_kind(name: str) -> str | None:
+    """``person``, ``thing`` or None for an enclosing object's name."""
+    norm = re.sub(r"[\s_\-]", "", name.lower())
+    if norm.startswith(_PERSON_CONTAINERS):
+        return "person"
+    singular = norm[:-1] if norm.endswith("s") and len(norm) > 3 else norm
+    return "thing" if singular.lstrip("$") in _THING_CONTAINERS else None
 
 
-def _json_structure(text: str) -> dict[str, Any] | list[Any] | None:
-    stripped = text.strip()
-    if stripped[:1] not in ("{", "[") or stripped[-1:] not in ("}", "]"):
-        return None
-    try:
-        value = json.loads(stripped)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict | list) else None
+def _siblings(container: Mapping[str, Any] | Sequence[tuple[str, str]]) -> Iterable[Any]:
+    items = container.items() if isinstance(container, Mapping) else container
+    for position, item in enumerate(items):
+        if position >= 64:
+            return
+        yield item
 
 
-def _url_like(text: str) -> tuple[list[str], list[tuple[str, str]]] | None:
-    """Raw path segments and query pairs of a URL or query string carried as a value."""
-    if "=" not in text and "/" not in text:
-        return None  # the common case, cheaply: a plain leaf value
-    stripped = text.strip()
-    if _SCHEME_RE.match(stripped) or (stripped.startswith("/") and "?" in stripped):
-        try:
-            parts = urlsplit(stripped)
-        except ValueError:
+def _sibling_contact(place: Place) -> bool:
+    """A field next to this one holds an e-mail address or a phone number."""
+    if place.siblings is None:
+        return False
+    for key, value in _siblings(place.siblings):
+        if key == place.name or not isinstance(value, str):
+            continue
+        category = _gate_category(str(key))
+        if category == "phone" and _PHONE_VALUE_RE.fullmatch(value.strip()):
+            return True
+        if ("@" in value or "%40" in value) and _EMAIL_RE.search(value.replace("%40", "@")):
+            return True
+    return False
+
+
+def _name_gate(place: Place) -> str | None:
+    """``name`` when a bare ``name`` field is a person's in this place, else None."""
+    for container in reversed(place.containers):
+        kind = _container_kind(container)
+        if kind == "thing":
             return None
-        pairs = _pairs(parts.query)
-        if "=" in parts.fragment:
-            pairs += _pairs(parts.fragment.lstrip("!/?"))
-        return [seg for seg in parts.path.split("/") if seg], pairs
-    if _SPACE_RE.search(stripped) or not _QUERY_START_RE.match(stripped):
-        return None
-    # A "=" only at the end is base64 padding, not a parameter.
-    if "=" not in stripped.rstrip("="):
-        return None
-    return [], _pairs(stripped)
+        if kind == "person":
+            return _BARE_NAME
+        break  # only the nearest named object speaks for the value
+    return _BARE_NAME if _sibling_contact(place) else None
 
 
-def _bump(encoding: str, layer: str) -> str:
-    return layer if _RANK[layer] > _RANK[encoding] else encoding
+def _place_gate(text: str, place: Place) -> str | None:
+    """The category the place's field name announces for this value, if any."""
+    if place.name is None:
+        return None
+    gate = _gate_category(place.name)
+    if gate == _BARE_NAME:
+        return _name_gate(place)
+    if gate == "name" and _LANGUAGE_RE.fullmatch(text.strip()) and _is_ln(place.name):
+        return None  # "ln" is a language far more often than a last name
+    return gate
+
+
+def _is_ln(name: str) -> bool:
+    parts = _NAME_PART_RE.findall(name)
+    return bool(parts) and parts[-1].lower() == "ln"
 
 
 # --- known values ----------------------------------------------------------------------
@@ -407,7 +551,7 @@ def _known_phone_pattern(digits: str) -> str:
 
 
 class PersonalDataFinder:
-    """Finds personal data in recorded requests.
+    """Finds personal data in recorded requests and stored values.
 
     ``known_values`` are marker values the crawl typed into forms or saw on pages; their
     md5/sha1/sha256 digests (of the normalised forms) are precomputed so hashed copies can
@@ -416,6 +560,7 @@ class PersonalDataFinder:
 
     def __init__(self, known_values: Iterable[str] = ()) -> None:
         self._hashes: dict[str, tuple[_Known, str]] = {}
+        self._records: dict[int, tuple[Mapping[str, Any], RequestFindings]] = {}
         phone_patterns: list[str] = []
         for raw in known_values:
             value = raw.strip()
@@ -438,241 +583,121 @@ class PersonalDataFinder:
         headers: Sequence[Sequence[str]],
         body: str | None,
         content_type: str | None,
+        *,
+        body_bytes: bytes | None = None,
+        truncated: bool = False,
     ) -> list[PersonalData]:
         """Personal data in one request, de-duplicated, in a stable order.
 
-        Order: URL path, query, body, then headers in the order they were sent.
+        ``body`` is the body as text; ``body_bytes`` a body that is not UTF-8 text (raw
+        gzip, say). Order: URL path, query, body, then headers in the order sent.
         """
-        scan = _RequestScan(self)
-        scan.url(url, path_location="url-path", query_location="query")
-        if body:
-            scan.body(body, content_type)
-        for header in headers:
-            if len(header) == 2:
-                scan.header(header[0], header[1])
+        return list(self._scan(url, headers, body, body_bytes, content_type, truncated).found)
+
+    def find_in_record(self, request: Mapping[str, Any]) -> RequestFindings:
+        """Personal data and decoding problems of a request as scan.json records it
+        (``url``, ``headers``, ``body`` with ``text`` or ``base64`` and ``truncated``).
+
+        Answers are kept per record for the finder's lifetime: the rules, the data-flow
+        records and the report's coverage ask about the same requests.
+        """
+        kept = self._records.get(id(request))
+        if kept is not None and kept[0] is request:
+            return kept[1]
+        body = request.get("body") or {}
+        encoded = body.get("base64")
+        headers = request.get("headers") or []
+        content_type = next(
+            (value for name, value in headers if name.lower() == "content-type"), None
+        )
+        result = self._scan(
+            request["url"],
+            headers,
+            body.get("text"),
+            base64.b64decode(encoded) if encoded else None,
+            content_type,
+            bool(body.get("truncated")),
+        )
+        self._records[id(request)] = (request, result)
+        return result
+
+    def find_in_value(
+        self, value: str, name: str | None = None, location: str = "storage"
+    ) -> list[PersonalData]:
+        """Personal data in one stored value (a cookie's, a web-storage item's): the value
+        is decoded like any request value (percent-encoding, base64, JSON, lz-string in
+        its UTF-16 form too) and ``name`` gates the field-name rules (a cookie ``email``).
+
+        ``location`` is what findings report (``cookie`` or ``storage``); ``field`` and
+        ``path`` start at ``name``.
+        """
+        scan = _Scan(self)
+        scan.walker.value(value, name=name, location=location)
         return list(scan.found)
 
-
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """Where a value sits: what will be reported as location and field."""
-
-    location: str
-    field: str
-    gate: str | None
-    """The category the carrying name announces (``ph`` -> phone)."""
-    fixed: bool = False
-    """Inside a carried URL: the field stays the carrier's, JSON paths are not added."""
-
-    def child(self, key: str) -> _Slot:
-        if self.fixed:
-            return _Slot(self.location, self.field, _gate_category(key), fixed=True)
-        field = f"{self.field}.{key}" if self.field else key
-        return _Slot(self.location, field, _gate_category(key))
-
-    def index(self, position: int) -> _Slot:
-        field = self.field if self.fixed else f"{self.field}[{position}]"
-        return _Slot(self.location, field, self.gate, self.fixed)
-
-    def carried(self, name: str | None) -> _Slot:
-        gate = _gate_category(name) if name is not None else None
-        return _Slot(self.location, self.field, gate, fixed=True)
-
-    def ungated(self) -> _Slot:
-        return _Slot(self.location, self.field, None, self.fixed)
+    def _scan(
+        self,
+        url: str,
+        headers: Sequence[Sequence[str]],
+        body: str | None,
+        body_bytes: bytes | None,
+        content_type: str | None,
+        truncated: bool,
+    ) -> RequestFindings:
+        scan = _Scan(self)
+        walker = scan.walker
+        walker.url(url, path_location="url-path", query_location="query")
+        if body or body_bytes:
+            walker.body(
+                text=body or None,
+                data=body_bytes,
+                content_type=content_type,
+                headers=headers,
+                truncated=truncated,
+            )
+        for header in headers:
+            if len(header) == 2:
+                walker.header(header[0], header[1])
+        return RequestFindings(tuple(scan.found), tuple(dict.fromkeys(walker.problems)))
 
 
-class _RequestScan:
-    """The findings and the remaining work budget of one request."""
+class _Scan:
+    """The findings of one request or value, fed by its walker."""
 
     def __init__(self, finder: PersonalDataFinder) -> None:
         self.finder = finder
         self.found: dict[PersonalData, None] = {}
-        self.budget = _WORK_BUDGET
+        self.walker = RequestWalker(self.detect)
 
-    def add(self, category: str, value: str, slot: _Slot, encoding: str) -> None:
-        self.found.setdefault(
-            PersonalData(category, value, slot.field, slot.location, encoding), None
-        )
-
-    # carriers
-
-    def url(
-        self, url: str, *, path_location: str, query_location: str, field: str | None = None
+    def add(
+        self, category: str, value: str, raw: str, place: Place, chain: tuple[str, ...]
     ) -> None:
-        """A URL whose own percent-encoding is free (the request URL, the Referer)."""
-        try:
-            parts = urlsplit(url.strip())
-        except ValueError:
-            return
-        fixed = field is not None
-        for segment in parts.path.split("/"):
-            if segment:
-                slot = _Slot(path_location, field or "path", None, fixed)
-                self.text(unquote(segment), slot, "plain", 0)
-        for name, raw in _pairs(parts.query):
-            slot = _Slot(query_location, field or name, _gate_category(name), fixed)
-            self.text(_form_decode(raw), slot, "plain", 0)
+        item = PersonalData(
+            category, value, place.field, place.location, encoding_of(chain), chain, raw,
+            place.path,
+        )  # fmt: skip
+        self.found.setdefault(item, None)
 
-    def body(self, body: str, content_type: str | None) -> None:
-        media_type = (content_type or "").split(";")[0].strip().lower()
-        if media_type.startswith("multipart/"):
-            for name, value in _multipart_fields(body, content_type or ""):
-                self.text(value, _Slot("body", name, _gate_category(name)), "plain", 0)
-            return
-        structure = _json_structure(body)
-        if structure is not None:
-            self.json(structure, _Slot("body", "", None), "plain", 0, 0)
-            return
-        for line in body.splitlines():
-            self.body_line(line)
-
-    def body_line(self, line: str) -> None:
-        """One line of a non-JSON body: JSON lines, form/batched hits, else plain text."""
-        if not line.strip():
-            return
-        structure = _json_structure(line)
-        if structure is not None:
-            self.json(structure, _Slot("body", "", None), "plain", 0, 0)
-        elif _QUERY_START_RE.match(line) and not _SPACE_RE.search(line.strip()):
-            for name, raw in _pairs(line.strip()):
-                self.text(_form_decode(raw), _Slot("body", name, _gate_category(name)), "plain", 0)
-        else:
-            self.text(line, _Slot("body", "body", None), "plain", 0)
-
-    def header(self, name: str, value: str) -> None:
-        lowered = name.lower()
-        if lowered.startswith(":"):
-            return  # HTTP/2 pseudo-headers repeat the URL
-        if lowered == "cookie":
-            for cookie, raw in _cookies(value):
-                self.text(unquote(raw), _Slot("cookie", cookie, _gate_category(cookie)), "plain", 0)
-        elif lowered == "referer":
-            self.url(value, path_location="referer", query_location="referer", field="referer")
-        else:
-            self.text(value, _Slot("header", lowered, _gate_category(lowered)), "plain", 0)
-
-    # layers
-
-    def text(self, text: str, slot: _Slot, encoding: str, depth: int) -> None:
-        """A string value: a structure to take apart, or a leaf to check and decode."""
-        if self.budget <= 0:
-            return
-        self.budget -= len(text) + 1
-        if depth < _MAX_DEPTH and self.structure(text, slot, encoding, depth):
-            return
-        self.detect(text, slot, encoding)
-        if depth >= _MAX_DEPTH:
-            return
-        if "%" in text and _PERCENT_RE.search(text):
-            decoded = unquote(text)
-            if decoded != text:
-                self.text(decoded, slot, _bump(encoding, "url-encoded"), depth + 1)
-        self.base64(text, slot, encoding, depth)
-
-    def structure(self, text: str, slot: _Slot, encoding: str, depth: int) -> bool:
-        """JSON or a URL/query string inside a value; True when it was taken apart."""
-        parsed = _json_structure(text)
-        if parsed is not None:
-            self.json(parsed, slot, encoding, depth + 1, 0)
-            return True
-        carried = _url_like(text)
-        if carried is None:
-            return False
-        segments, pairs = carried
-        for segment in segments[:_MAX_PARTS]:
-            self.decoded(segment, unquote(segment), slot.carried(None), encoding, depth)
-        for name, raw in pairs[:_MAX_PARTS]:
-            self.decoded(raw, _form_decode(raw), slot.carried(name), encoding, depth)
-        return True
-
-    def decoded(self, raw: str, value: str, slot: _Slot, encoding: str, depth: int) -> None:
-        """A part of a carried URL: any percent-decoding here is beyond the carrier's."""
-        layer = encoding if value == raw else _bump(encoding, "url-encoded")
-        self.text(value, slot, layer, depth + 1)
-
-    def base64(self, text: str, slot: _Slot, encoding: str, depth: int) -> None:
-        """Base64 as the whole value or as embedded runs (JWT parts, tokens).
-
-        The carrying field's name no longer describes a decoded blob, so its gate is
-        dropped; JSON keys or parameter names inside the blob supply their own.
-        """
-        stripped = text.strip()
-        if len(stripped) < 8:
-            return
-        layer = _bump(encoding, "base64")
-        if _B64_FULL_RE.fullmatch(stripped):
-            candidates = [stripped]
-        else:
-            candidates = [m.group() for m in islice(_B64_SEGMENT_RE.finditer(text), _MAX_SEGMENTS)]
-        for candidate in candidates:
-            decoded = _b64_decode(candidate)
-            if decoded is not None:
-                self.text(decoded, slot.ungated(), layer, depth + 1)
-
-    def json(self, value: Any, slot: _Slot, encoding: str, depth: int, nesting: int) -> None:
-        if nesting > _MAX_JSON_NESTING:
-            return
-        if isinstance(value, dict):
-            for key, item in value.items():
-                self.json(item, slot.child(str(key)), encoding, depth, nesting + 1)
-        elif isinstance(value, list):
-            for position, item in enumerate(value):
-                self.json(item, slot.index(position), encoding, depth, nesting + 1)
-        elif isinstance(value, str):
-            self.text(value, slot, encoding, depth)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            # Numbers carry ids and postal codes in named fields; never decoded further.
-            self.detect(str(value), slot, encoding)
-
-    def detect(self, text: str, slot: _Slot, encoding: str) -> None:
-        """Report what this exact text holds, at the encoding it was reached in."""
+    def detect(self, text: str, place: Place, chain: tuple[str, ...], number: bool) -> None:
+        """Report what this exact text holds, with the chain it was reached by."""
         if "@" in text:
             for match in _EMAIL_RE.finditer(text):
                 if _plausible_email(match.group()):
-                    self.add("email", match.group().lower(), slot, encoding)
-        if slot.gate is not None:
-            for value in _gated_values(slot.gate, text):
-                self.add(slot.gate, value, slot, encoding)
+                    self.add("email", match.group().lower(), match.group(), place, chain)
+        gate = _place_gate(text, place)
+        if gate is not None:
+            category = "name" if gate == _BARE_NAME else gate
+            for value in _gated_values(gate, text):
+                self.add(category, value, value, place, chain)
         phone_re = self.finder._phone_re
         if phone_re is not None:
             for match in phone_re.finditer(text):
-                self.add("phone", match.group().strip(), slot, encoding)
+                self.add("phone", match.group().strip(), match.group(), place, chain)
         if self.finder._hashes and len(text) >= 32:
             for match in _HEX_RE.finditer(text):
                 hit = self.finder._hashes.get(match.group().lower())
                 if hit is not None:
                     known, algorithm = hit
-                    category = known.category or slot.gate
+                    category = known.category or ("name" if gate == _BARE_NAME else gate)
                     if category is not None:
-                        self.add(category, known.value, slot, algorithm)
-
-
-def _cookies(header: str) -> list[tuple[str, str]]:
-    cookies = []
-    for part in header.split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep and name:
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] == '"':
-                value = value[1:-1]
-            cookies.append((name, value))
-    return cookies
-
-
-def _multipart_fields(body: str, content_type: str) -> list[tuple[str, str]]:
-    """(name, value) of the parts of a multipart/form-data body."""
-    match = re.search(r'boundary="?([^";]+)"?', content_type, re.IGNORECASE)
-    if match is None:
-        return []
-    fields = []
-    for chunk in body.split("--" + match.group(1))[1:]:
-        if chunk.startswith("--"):
-            break
-        head, sep, value = chunk.partition("\r\n\r\n")
-        if not sep:
-            head, sep, value = chunk.partition("\n\n")
-        name = re.search(r'\bname="([^"]*)"', head)
-        if sep and name is not None:
-            fields.append((name.group(1), value.removesuffix("\n").removesuffix("\r")))
-    return fields
+                        self.add(category, known.value, match.group(), place, (*chain, algorithm))

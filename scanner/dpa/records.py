@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from scanner.classify.loading import load_edges
 from scanner.classify.parties import Party
+from scanner.classify.pii import generic_field
 from scanner.findings.context import ScanContext
 
 DAY = 86400
@@ -98,17 +99,15 @@ def _add_request(ctx: ScanContext, vendor: _Vendor, request: dict[str, Any], url
                     "third_party": True,
                 },
             )
-    found = ctx.personal_data.find_in_request(
-        request["url"], request["headers"], body, headers.get("content-type")
-    )
-    for item in found:
+    for item in ctx.personal_data.find_in_record(request).found:
         category = _FINDER_CATEGORIES.get(item.category, item.category)
+        field = generic_field(item.field)
         vendor.categories.add(category)
         vendor.fields.setdefault(
-            (category, item.field, item.location, item.encoding),
+            (category, field, item.location, item.encoding),
             {
                 "category": category,
-                "field": item.field,
+                "field": field,
                 "location": item.location,
                 "encoding": item.encoding,
                 "request_url": request["url"],
@@ -118,10 +117,10 @@ def _add_request(ctx: ScanContext, vendor: _Vendor, request: dict[str, Any], url
 
 
 def _add_cookies_set(ctx: ScanContext, vendors: dict[str, _Vendor], page: dict[str, Any]) -> None:
-    for cookie in page["cookies"]:
-        if not cookie["stored"] or cookie["deletion"] or not cookie["set_by_url"]:
+    for cookie in ctx.cookies_set(page):
+        if cookie["outcome"] != "stored" or not cookie["set_by_url"]:
             continue
-        setter = ctx.party_of(cookie["set_by_url"])
+        setter = ctx.cookie_setter(page, cookie)
         if setter is None or setter.vendor_id not in vendors:
             continue
         vendor = vendors[setter.vendor_id]
@@ -165,7 +164,7 @@ def _record(vendor: _Vendor, before_consent: bool, consent_state: str) -> dict[s
         "identified": catalog is not None,
         "categories": sorted(catalog.categories) if catalog else [],
         "hosts": sorted(vendor.hosts),
-        "countries": [catalog.country] if catalog else [],
+        "countries": [catalog.country] if catalog and catalog.country else [],
         "pages": vendor.pages[:MAX_PAGES_LISTED],
         "page_count": len(vendor.pages),
         "request_count": vendor.requests,

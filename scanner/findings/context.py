@@ -13,7 +13,7 @@ from scanner.classify.trackers import TrackerMatcher
 from scanner.dpa import DpaSet
 from scanner.findings.settings import RuleSettings
 
-_CLEAR = frozenset({"plain", "url-encoded", "base64"})
+_CLEAR = frozenset({"plain", "url-encoded", "base64", "compressed"})
 _KEPT_OR_REFUSED = frozenset({"stored", "refused"})
 
 
@@ -62,9 +62,7 @@ class ScanContext:
             for found in finder.find_in_request(self.page_url(page), [], None, None):
                 seen.add(found.value)
             for request in page["requests"]:
-                body = (request.get("body") or {}).get("text")
-                found_all = finder.find_in_request(request["url"], request["headers"], body, None)
-                for found in found_all:
+                for found in finder.find_in_record(request).found:
                     if found.category in ("email", "phone") and found.encoding in _CLEAR:
                         seen.add(found.value)
         return seen

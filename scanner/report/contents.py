@@ -15,7 +15,7 @@ from scanner.dpa.records import build_records
 from scanner.findings.context import ScanContext
 from scanner.findings.model import SEVERITIES, severity_rank
 from scanner.report.charts import horizontal_bars, severity_bar
-from scanner.report.coverage import coverage
+from scanner.report.coverage import coverage, decoding_coverage
 from scanner.report.ecosystem import ecosystem_map
 from scanner.report.inventory import cookie_inventory, ecosystem_graph, vendor_rows
 from scanner.report.summary import change_since, most_serious, overall_rating
@@ -83,7 +83,7 @@ def build_contents(
         "summary_items": SUMMARY_ITEMS,
         "vendors": vendors,
         "dpas": _dpa_sections(ctx, vendors, findings),
-        "coverage": coverage(scan),
+        "coverage": coverage(scan, decoding_coverage(ctx)),
         "charts": _charts(scan, findings, vendors, by_severity),
     }
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
+
+from scanner.classify import decode
+from scanner.findings.context import ScanContext
 
 MAX_LISTED = 200
 SETTINGS_SHOWN = (
@@ -22,8 +25,54 @@ SETTINGS_SHOWN = (
 )
 
 
-def coverage(scan: dict[str, Any]) -> dict[str, Any]:
-    """Counts, failures grouped by reason, and the pages the report cannot speak for."""
+DECODING_LIMITS = (
+    f"Bodies and values are decompressed up to {decode.MAX_OUTPUT_BYTES // (1024 * 1024)} MiB "
+    f"per request and {decode.MAX_RATIO} times their compressed size, through at most "
+    f"{decode.MAX_COMPRESSION_LAYERS} nested compressions"
+)
+
+
+def decoding_coverage(ctx: ScanContext) -> list[dict[str, Any]]:
+    """Per third-party vendor: the requests whose body or parameters the personal-data
+    search could not decode (or decoded only in part), with the reasons, most first."""
+    requests: dict[str, int] = defaultdict(int)
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for page in ctx.pages:
+        for request in page["requests"]:
+            party = ctx.party_of(request["url"])
+            if party is None or party.first_party:
+                continue
+            problems = ctx.personal_data.find_in_record(request).problems
+            if not problems:
+                continue
+            names[party.vendor_id] = party.vendor_name
+            requests[party.vendor_id] += 1
+            for reason in dict.fromkeys(_words(problem) for problem in problems):
+                reasons[party.vendor_id][reason] += 1
+    return [
+        {
+            "vendor_id": vendor_id,
+            "vendor_name": names[vendor_id],
+            "requests": count,
+            "reasons": reasons[vendor_id].most_common(),
+        }
+        for vendor_id, count in sorted(requests.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _words(problem: decode.Problem) -> str:
+    where = f" (after {' > '.join(problem.chain)})" if problem.chain else ""
+    kind = "not decoded" if problem.kind == "undecodable" else "decoded in part"
+    return f"{kind}: {problem.reason}{where}"
+
+
+def coverage(scan: dict[str, Any], decoding: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Counts, failures grouped by reason, and the pages the report cannot speak for.
+
+    ``decoding`` is :func:`decoding_coverage` of the same scan: the requests the
+    personal-data search could not look into.
+    """
     pages = scan["pages"]
     failed = [page for page in pages if page["outcome"] == "failed"]
     reasons = Counter(page["error"]["kind"] if page["error"] else "unknown" for page in failed)
@@ -40,4 +89,7 @@ def coverage(scan: dict[str, Any]) -> dict[str, Any]:
         "settings": [(name, settings[name]) for name in SETTINGS_SHOWN if name in settings],
         "browser": scan["browser"],
         "consent_note": scan["consent"]["note"],
+        "decoding": None if decoding is None else decoding[:MAX_LISTED],
+        "decoding_requests": sum(row["requests"] for row in decoding or []),
+        "decoding_limits": DECODING_LIMITS,
     }
