@@ -21,8 +21,8 @@ from scanner.errors import ConfigError, UserError
 ALL_NAMES = (
     "browser_path, concurrency, exclude_hosts, exclude_paths, host_map, include_hosts, "
     "include_paths, max_body_bytes, max_depth, max_pages, max_per_pattern, max_value_chars, "
-    "min_dwell_ms, obey_robots, progress, screenshots, settle_max_ms, settle_quiet_ms, strip_parameters, "
-    "timeout, trusted_spki, use_sitemap, user_agent"
+    "min_dwell_ms, obey_robots, progress, screenshots, settle_max_ms, settle_quiet_ms, "
+    "strip_parameters, timeout, trusted_spki, use_sitemap, user_agent"
 )
 
 # -- build_settings -------------------------------------------------------------------

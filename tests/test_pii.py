@@ -754,3 +754,13 @@ def test_bare_name_next_to_an_email_needs_capitalised_words() -> None:
     assert _names({"traits": {"name": "Ludwig van Beethoven"}}) == [
         ("Ludwig van Beethoven", "traits.name")
     ]
+
+
+def test_an_address_in_a_binary_format_loses_the_next_fields_glued_byte() -> None:
+    body = b"\x00\x07\x1ajane.roe@realshop-customer.exampleS\x02\x10more-text-here"
+    found = PersonalDataFinder().find_in_request(
+        "https://ingest.example/batch", [], None, None, body_bytes=body
+    )
+    assert {item.value for item in found if item.category == "email"} == {
+        "jane.roe@realshop-customer.example"
+    }

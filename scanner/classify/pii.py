@@ -390,6 +390,17 @@ def _gate_category(name: str) -> str | None:
 # --- value checks ----------------------------------------------------------------------
 
 
+_GLUED_TAIL_RE = re.compile(r"(.*\.[a-z]{2,})[A-Z]{1,3}")
+
+
+def _unglued(address: str) -> str:
+    """An address without a glued tail: in a binary format the next field's tag or
+    length byte may be a printable capital right after the string
+    (``...@shop.exampleS``); a lower-case domain name does not end in capitals."""
+    match = _GLUED_TAIL_RE.fullmatch(address)
+    return match.group(1) if match else address
+
+
 def _plausible_email(candidate: str) -> bool:
     local, _, domain = candidate.rpartition("@")
     if len(local) > 64 or len(domain) > 253 or _RETINA_RE.search(candidate):
@@ -682,8 +693,9 @@ class _Scan:
         """Report what this exact text holds, with the chain it was reached by."""
         if "@" in text:
             for match in _EMAIL_RE.finditer(text):
-                if _plausible_email(match.group()):
-                    self.add("email", match.group().lower(), match.group(), place, chain)
+                address = _unglued(match.group())
+                if _plausible_email(address):
+                    self.add("email", address.lower(), address, place, chain)
         gate = _place_gate(text, place)
         if gate is not None:
             category = "name" if gate == _BARE_NAME else gate
