@@ -329,10 +329,10 @@ def test_jar_lookup_needs_name_domain_and_path() -> None:
     assert record.stored is False
     assert record.expires is None
     assert record.session is False
-    # not in the jar, nothing deleted it, no rule explains it
+    # not in the shared jar, nothing deleted it, no rule explains it: not a refusal
     assert (record.outcome, record.refused_reasons, record.refusal_source) == (
-        "refused",
-        ["unknown"],
+        "not-in-jar",
+        [],
         None,
     )
 
@@ -527,12 +527,13 @@ def test_a_plain_deletion_is_deleted_and_nothing_else() -> None:
 
 
 def test_header_cookie_deleted_by_a_script_is_removed_by_script() -> None:
+    # another writer (a consent tool's script, say) deleting it: the cookie was set
     writes = [
         header_write("h=1; Path=/", [], url="https://a.b.shop.test/"),
         script_write("h=; Path=/; Max-Age=0", url="https://a.b.shop.test/"),
     ]
     header, deletion = attribute_cookies(writes, [], NOW, 4096)
-    assert (header.outcome, header.probe) == ("removed-by-script", True)
+    assert (header.outcome, header.probe) == ("removed-by-script", False)
     assert deletion.outcome == "deleted"
 
 

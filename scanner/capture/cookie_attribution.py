@@ -8,15 +8,17 @@ Outcomes
     * ``stored``: the browser's jar kept it (the last word on it in this page view).
     * ``refused``: the browser would not store it; the reason is DevTools' for header
       cookies, inferred from the cookie rules for script writes (DevTools does not report
-      those), or ``unknown`` when the jar does not hold it and no rule explains why.
+      those).
     * ``removed-by-script`` / ``removed-by-server``: stored, then deleted again by a
       later write of the same cookie (name, domain, path) in the same page view.
+    * ``not-in-jar``: nothing refused it, but the jar, read once the page was left and
+      shared by the pages in flight, did not hold it.
     * ``deleted``: a write whose only purpose is deletion (an expiry in the past).
 
 A *probe* is what libraries do to find the widest domain a cookie may be set for: they
 write a cookie at several domains, the browser refuses some, the one it keeps is
-deleted at once. Writes removed by script, and refused writes followed by an accepted
-write of the same name from the same writer, are marked ``probe``: they are part of
+deleted at once. Writes their own writer removed again, and refused writes followed by
+an accepted write of the same name from the same writer, are marked ``probe``: they are part of
 looking for a place to store a cookie, not cookies the site keeps.
 
 Header writes come first, in request order, then script writes in the order the page's
@@ -31,7 +33,6 @@ from typing import Any
 from scanner.capture.cookies import CookieRequest, inferred_refusal_reasons, parse_cookie_line
 from scanner.capture.model import CookieRecord
 
-UNKNOWN_REASON = "unknown"
 CookieKey = tuple[str, str, str]
 
 
@@ -144,7 +145,7 @@ class _Timeline:
         if following_index is not None:
             following = self.parsed[following_index]
             if following.cookie.deletion:
-                return _removed_by(following)
+                return _removed_by(following, this)
             return later[following_index]  # overwritten: the same cookie, a new value
         stored_as = self.jar.get(this.key) if self.jar is not None else None
         if self.jar is None or stored_as is not None:
@@ -153,13 +154,17 @@ class _Timeline:
         other_source = "header" if this.write.source == "script" else "script"
         deleter = self.deleters.get((this.key, other_source))
         if deleter is None:
-            return _Outcome("refused", False, None, [UNKNOWN_REASON], None)
-        return _removed_by(deleter)
+            # The jar is shared by the pages in flight and read once the page is left:
+            # another page may have removed or replaced it. Not a refusal.
+            return _Outcome("not-in-jar", False, None, [], None)
+        return _removed_by(deleter, this)
 
 
-def _removed_by(deletion: _Parsed) -> _Outcome:
+def _removed_by(deletion: _Parsed, write: _Parsed) -> _Outcome:
+    """Stored, then deleted. Only a writer that deletes its own cookie at once is
+    probing; a cookie another script deletes (a consent tool, say) was set all the same."""
     if deletion.write.source == "script":
-        return _Outcome("removed-by-script", True, None, [], None)
+        return _Outcome("removed-by-script", deletion.writer == write.writer, None, [], None)
     return _Outcome("removed-by-server", False, None, [], None)
 
 

@@ -96,7 +96,7 @@ def _lifetime(attributes: dict[str, str], now: float) -> float | None:
     if max_age is not None:
         try:
             return float(int(max_age))
-        except ValueError:
+        except (ValueError, OverflowError):  # Max-Age=999...9 (hundreds of digits)
             pass
     expires = attributes.get("expires")
     if expires:

@@ -66,12 +66,14 @@ class LeaveWatch:
                 if browser is None:
                     raise PlaywrightError("the browser context has no browser to watch")
                 session = await browser.new_browser_cdp_session()
+                # set before interception is on: a request paused from then on must be
+                # let through
+                self._session = session
                 session.on("Fetch.requestPaused", self._on_paused)
                 await session.send("Fetch.enable", {"patterns": _PATTERNS})
             except PlaywrightError:
+                self._session = None
                 self.available = False
-                return
-            self._session = session
 
     def begin(self, frame_ids: list[str], handler: LeaveRequestHandler) -> bool:
         """Hand what these frames send from now on, unseen by any page-level agent, to

@@ -124,7 +124,7 @@ class CookieRecord:
     """Part of a script looking for where a cookie can be stored (a cookie-domain probe):
     not a cookie the site keeps."""
     refused_reasons: list[str] = field(default_factory=list)
-    """DevTools' reason names, or 'unknown' when nothing explains a refusal."""
+    """DevTools' reason names (browser) or the scanner's inferred ones."""
     refusal_source: str | None = None
     """'browser' when Chromium reported the reason, 'inferred' when deduced by the scanner."""
 

@@ -15,6 +15,7 @@ import contextlib
 import functools
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -60,6 +61,9 @@ answered, a short quiet is enough."""
 _AFTER_LEAVE_MAX_MS = 3000
 _MAX_CONSOLE_MESSAGES = 50
 _MAX_CONSOLE_CHARS = 1000
+_MAX_SCRIPT_WRITES = 2000
+"""Cookie and storage writes from scripts kept per page: a loop in a page's script must
+not fill the scanner's memory and scan.json."""
 _CONSOLE_LEVELS = {"error": "error", "warning": "warning", "assert": "error"}
 
 
@@ -104,6 +108,7 @@ class PageRecorder:
         self._leaving_frames: list[str] = []
         self._watch: LeaveWatch | None = None
         self._sent_while_leaving: list[RequestRecord] = []
+        self._writes_kept = self._writes_dropped = 0
         self._completed = False
 
     # -- attaching -------------------------------------------------------------------
@@ -143,7 +148,7 @@ class PageRecorder:
         # response here; the real navigation away (:meth:`leaving`) catches the rest.
         self._hidden()
         await self._simulate_page_hide(page)
-        await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=_AFTER_LEAVE_MAX_MS)
+        await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=self._after_leave_max_ms)
         await self._read_page_facts(page)
 
     def _hidden(self) -> None:
@@ -168,9 +173,12 @@ class PageRecorder:
     async def left(self, page: Page | None) -> PageCapture:
         """The page has been navigated away from (or closed): wait for the requests its
         leaving sent, read the cookie jar and finish the capture."""
-        await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=_AFTER_LEAVE_MAX_MS)
-        if self._watch is not None:
-            self._watch.end(self._leaving_frames)
+        self._last_activity = time.monotonic()  # the navigation away may have taken a while
+        try:
+            await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=self._after_leave_max_ms)
+        finally:
+            if self._watch is not None:
+                self._watch.end(self._leaving_frames)
         jar = await self._read_jar(page) if page is not None else None
         return await self.finish(jar)
 
@@ -257,6 +265,10 @@ class PageRecorder:
             return None
         return response.status, response.headers.get("content-type")
 
+    @property
+    def _after_leave_max_ms(self) -> int:
+        return min(_AFTER_LEAVE_MAX_MS, self.limits.settle_max_ms)
+
     async def _simulate_page_hide(self, page: Page) -> None:
         frames = [frame for frame in page.frames if not frame.is_detached()]
         results = await asyncio.gather(
@@ -306,22 +318,42 @@ class PageRecorder:
             await asyncio.wait(self._tasks, timeout=_STEP_TIMEOUT_S)
         if self._tap is not None and self._tap.recorder is self:
             self._tap.recorder = None
-        self._refresh_frame_urls()
-        self._join_devtools()
-        self._join_script_initiators()
-        self.capture.frames = sorted(self._frames.values(), key=lambda frame: frame.id)
         self.capture.requests = [tracked.record for tracked in self._tracked.values()]
         for record in self._sent_while_leaving:
             record.id = len(self.capture.requests)
             self.capture.requests.append(record)
+        self.capture.frames = sorted(self._frames.values(), key=lambda frame: frame.id)
+        if self._writes_dropped:
+            self.capture.capture_errors.append(
+                f"{self._writes_dropped} cookie and storage writes by scripts beyond the "
+                f"first {_MAX_SCRIPT_WRITES} were not recorded"
+            )
+        steps: tuple[tuple[str, Callable[[], None]], ...] = (
+            ("frame URLs", self._refresh_frame_urls),
+            ("DevTools details", self._join_devtools),
+            ("script initiators", self._join_script_initiators),
+            ("cookies", functools.partial(self._attribute_cookies, jar)),
+            ("header policies", self._add_header_policies),
+        )
+        for name, step in steps:
+            try:
+                step()
+            except Exception as error:  # a scanner bug must not lose the page
+                self.capture.capture_errors.append(
+                    f"scanner error while assembling the {name}: {type(error).__name__}: {error}"
+                )
+        return self.capture
+
+    def _attribute_cookies(self, jar: list[dict[str, Any]] | None) -> None:
         self.capture.cookies = attribute_cookies(
             self._header_cookie_writes() + self._script_cookie_writes,
             jar,
             time.time(),
             self.limits.max_value_chars,
         )
+
+    def _add_header_policies(self) -> None:
         self.capture.csp_policies[:0] = self._header_policies()
-        return self.capture
 
     # -- Playwright events -----------------------------------------------------------
 
@@ -411,6 +443,10 @@ class PageRecorder:
         script_urls = script_urls_in_stack(str(event.get("stack", "")))
         script_url = script_urls[0] if script_urls else None
         limit = self.limits.max_value_chars
+        if kind in ("cookie", "storage") and self._writes_kept >= _MAX_SCRIPT_WRITES:
+            self._writes_dropped += 1
+            return
+        self._writes_kept += kind in ("cookie", "storage")
         if kind == "cookie":
             self._script_cookie_writes.append(
                 CookieWrite(

@@ -32,7 +32,6 @@ NON_ESSENTIAL_CATEGORIES = frozenset(
 )
 ESSENTIAL_CATEGORIES = frozenset({"cdn", "security", "payments", "consent"})
 _SESSION_NAME_PARTS = ("sess", "sid", "auth", "token", "login", "jwt")
-_READABLE_REASONS = {"unknown": "reason unknown (not in the cookie jar, no rule explains it)"}
 
 
 @cache
@@ -71,7 +70,7 @@ def _observe(
             f"Cookie {cookie['name']} ({cookie['domain']}) is SameSite=None without Secure.",
         )
     if cookie["outcome"] == "refused":
-        reasons = ", ".join(_READABLE_REASONS.get(r, r) for r in cookie["refused_reasons"])
+        reasons = ", ".join(cookie["refused_reasons"])
         yield seen(
             "cookie-refused-by-browser",
             f"The browser refused cookie {cookie['name']} ({cookie['domain']}): {reasons}.",

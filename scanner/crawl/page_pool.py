@@ -48,33 +48,32 @@ class PagePool:
 
     async def give_back(self, page: Page | None, visit: Visit | None = None) -> None:
         """Return a page after its capture, leaving it through about:blank; a page that
-        cannot be reset, or has served its navigations, is closed."""
+        cannot be reset, or has served its navigations, is closed. The page is always
+        pooled or closed, whatever the capture does: a page neither would hold one of
+        the crawl's page slots for ever."""
         if page is None or page.is_closed():
             self._uses.pop(page, None)  # type: ignore[arg-type]
             if visit is not None:
-                await visit.left(page)
+                await visit.left(None)
             return
         uses = self._uses[page] = self._uses.get(page, 0) + 1
-        reset = True
-        if visit is not None:
-            await visit.leaving(page)
+        reusable = uses < self.max_uses
         try:
+            if visit is not None:
+                await visit.leaving(page)
             await page.goto("about:blank", timeout=_BLANK_TIMEOUT_MS)
         except PlaywrightError:
-            reset = False
-        if visit is not None:
-            await visit.left(page)
+            reusable = False
+        finally:
+            if visit is not None:
+                await visit.left(page)
         try:
-            if not reset or uses >= self.max_uses:
-                raise _Retire
-            await page.unroute("**")  # scrapy-playwright routes each download anew
-        except (PlaywrightError, _Retire):
-            self._uses.pop(page, None)
-            with contextlib.suppress(PlaywrightError):
-                await page.close()
-            return
-        self._idle.append(page)
-
-
-class _Retire(Exception):
-    """A page has served its navigations."""
+            if reusable:
+                await page.unroute("**")  # scrapy-playwright routes each download anew
+                self._idle.append(page)
+                return
+        except PlaywrightError:
+            pass
+        self._uses.pop(page, None)
+        with contextlib.suppress(PlaywrightError):
+            await page.close()

@@ -14,7 +14,7 @@ from scanner.dpa import DpaSet
 from scanner.findings.settings import RuleSettings
 
 _CLEAR = frozenset({"plain", "url-encoded", "base64", "compressed"})
-_KEPT_OR_REFUSED = frozenset({"stored", "refused"})
+_NOT_SET = frozenset({"deleted"})
 
 
 def serves_code_only(party: Party) -> bool:
@@ -80,7 +80,7 @@ class ScanContext:
         return [
             cookie
             for cookie in page["cookies"]
-            if cookie["outcome"] in _KEPT_OR_REFUSED and not cookie["probe"]
+            if cookie["outcome"] not in _NOT_SET and not cookie["probe"]
         ]
 
     def cookie_owner(self, cookie: dict[str, Any]) -> Party:
