@@ -117,14 +117,16 @@ def test_lz_string_output_is_bounded() -> None:
 def test_lz_string_value_is_recognised_by_its_alphabet() -> None:
     text, from_base64, from_uri, from_utf16, _ = LZ_VECTORS[3]
     budget = Budget()
-    assert decode.decode_lz_string(from_base64, budget) == decode.Decoded(
+    assert decode.decode_lz_string(from_base64, budget, []) == decode.Decoded(
         text, ("lz-string(base64)",)
     )
-    assert decode.decode_lz_string(from_uri, budget) == decode.Decoded(text, ("lz-string(uri)",))
-    assert decode.decode_lz_string(from_utf16, budget) == decode.Decoded(
+    assert decode.decode_lz_string(from_uri, budget, []) == decode.Decoded(
+        text, ("lz-string(uri)",)
+    )
+    assert decode.decode_lz_string(from_utf16, budget, []) == decode.Decoded(
         text, ("lz-string(utf16)",)
     )
-    assert decode.decode_lz_string("dXNlci0xMjM0NTY3ODkw", budget) is None  # a plain token
+    assert decode.decode_lz_string("dXNlci0xMjM0NTY3ODkw", budget, []) is None  # a plain token
 
 
 # --- bodies ----------------------------------------------------------------------------------
@@ -280,3 +282,17 @@ def test_long_opaque_base64_is_reported_short_tokens_are_not() -> None:
     assert problems == [
         Problem("undecodable", "base64 value in an unknown binary format", ("base64",))
     ]
+
+
+def test_lz_string_past_the_output_limit_is_reported_partial() -> None:
+    text, from_base64, *_ = LZ_VECTORS[3]
+    assert len(text) > 5
+    problems: list[decode.Problem] = []
+    assert decode.decode_lz_string(from_base64, Budget(5), problems) is None
+    assert [problem.kind for problem in problems] == ["partial"]
+
+
+def test_a_long_hex_id_is_not_undecodable_base64() -> None:
+    problems: list[decode.Problem] = []
+    assert decode.decode_base64("ab12" * 32, Budget(10**6), problems) is None
+    assert problems == []

@@ -37,3 +37,11 @@ def test_values_found_only_in_a_compressed_body_are_redacted() -> None:
 def test_redaction_off_shows_the_values() -> None:
     ctx = context_of(scan(page(requests=[_gzip_batch()])))
     assert report_redactor(ctx, enabled=False)(NAME) == NAME
+
+
+def test_short_numbers_stay_readable() -> None:
+    ids = request(1, "https://collect.analytics.example/c?uid=2024&zip=1000")
+    ctx = context_of(scan(page(requests=[ids])))
+    assert report_redactor(ctx)("Scanned in 2024: 1000 requests") == (
+        "Scanned in 2024: 1000 requests"
+    )

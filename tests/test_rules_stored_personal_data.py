@@ -135,3 +135,16 @@ def test_the_same_key_on_many_pages_is_one_finding() -> None:
         (RULE, "localStorage:last_login@https://www.shop.test/email", "medium")
     }
     assert findings[0].pages == [f"{HOME}a", f"{HOME}b"]
+
+
+def test_a_value_cut_by_the_capture_gives_no_half_address() -> None:
+    # the capture keeps the first max_value_chars characters of a stored value: an
+    # address cut at the end is not the visitor's address
+    cut_address = "jane.doe@shop.examp"  # jane.doe@shop.example, cut
+    queue = "x" * (4096 - len(cut_address) - 1) + " " + cut_address
+    write = {"area": "localStorage", "origin": "https://www.shop.test", "op": "set",
+             "key": "queue", "value": queue, "script_url": HOME, "frame_url": HOME}  # fmt: skip
+    document = scan(page(storage=[write]))
+    assert len(findings_of(document, CHECK)) == 1  # without the limit: looks like an address
+    document["settings"] = {"max_value_chars": 4096}
+    assert findings_of(document, CHECK) == []

@@ -53,7 +53,13 @@ def personal_data_in_value(ctx: ScanContext, stored: _StoredValue) -> list[Perso
     """Personal data in one stored value (the one place that asks the finder)."""
     location = "cookie" if stored.store == "cookie" else "storage"
     found = ctx.personal_data.find_in_value(stored.value, stored.key, location)
-    return [item for item in found if item.category in CATEGORIES]
+    limit = ctx.scan.get("settings", {}).get("max_value_chars")
+    cut = limit is not None and len(stored.value) >= limit  # the capture kept the start
+    return [
+        item
+        for item in found
+        if item.category in CATEGORIES and not (cut and stored.value.endswith(item.raw))
+    ]
 
 
 def _stored_values(ctx: ScanContext, page: dict[str, Any]) -> Iterator[_StoredValue]:

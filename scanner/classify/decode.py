@@ -66,6 +66,8 @@ _CONTENT_ENCODINGS = {
     "zstd": "zstd",
 }
 _TEXT_RUN_RE = re.compile(rb"(?:[\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){%d,}" % MIN_TEXT_RUN)
+_HEX_RE = re.compile(r"[0-9A-Fa-f]+")
+_ZSTD_MAX_WINDOW = 8 * 1024 * 1024
 _B64_ALPHABET_RE = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
 _LZ_URI_RE = re.compile(r"[A-Za-z0-9+\-$ ]+")
 
@@ -184,7 +186,8 @@ def _zstd(data: bytes, limit: int) -> _Inflated:
     bytes of zstd can stand for a 128 KiB block)."""
     if zstandard is None:
         return _Inflated(b"", "zstd decoder not installed", failed=True)
-    engine = zstandard.ZstdDecompressor().decompressobj()
+    # a frame may ask for a window of up to 2 GiB: refuse more than the output limit
+    engine = zstandard.ZstdDecompressor(max_window_size=_ZSTD_MAX_WINDOW).decompressobj()
     out = bytearray()
     try:
         for start in range(0, len(data), _ZSTD_FEED):
@@ -380,12 +383,13 @@ def decode_base64(text: str, budget: Budget, problems: list[Problem]) -> Decoded
         return Decoded(decoded, chain)
     if found or len(chain) > 1:
         problems += found or [Problem("undecodable", "compressed value is not text", chain)]
-    elif len(text) >= MIN_OPAQUE_BASE64:
+    elif len(text) >= MIN_OPAQUE_BASE64 and not _HEX_RE.fullmatch(text):
+        # hex digests and ids use a subset of the base64 alphabet: not undecodable data
         problems.append(Problem("undecodable", "base64 value in an unknown binary format", chain))
     return None
 
 
-def decode_lz_string(text: str, budget: Budget) -> Decoded | None:
+def decode_lz_string(text: str, budget: Budget, problems: list[Problem]) -> Decoded | None:
     """Readable text an lz-string value decompresses to, trying the forms its alphabet
     allows; None when no form gives readable text (random tokens rarely do)."""
     stripped = text.strip()
@@ -404,6 +408,7 @@ def decode_lz_string(text: str, budget: Budget) -> Decoded | None:
         try:
             decoded = function(stripped, limit)
         except lzstring.OutputLimit:
+            problems.append(Problem("partial", f"lz-string {_limit_words(limit)}", (step,)))
             return None
         if decoded and _readable(decoded):
             budget.spend(len(decoded))

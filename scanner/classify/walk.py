@@ -301,7 +301,7 @@ class RequestWalker:
                 decoded_any = True
                 self.text(decoded.text, slot.ungated(), (*chain, *decoded.chain), depth + 1)
         if not decoded_any and _lz_candidate(stripped):
-            lz = decode.decode_lz_string(stripped, self.decode_budget)
+            lz = decode.decode_lz_string(stripped, self.decode_budget, self.problems)
             if lz is not None:
                 self.text(lz.text, slot.ungated(), (*chain, *lz.chain), depth + 1)
                 return  # the base64 reading was the wrong guess

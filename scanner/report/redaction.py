@@ -12,6 +12,8 @@ from scanner.checks.stored_personal_data import stored_personal_data
 from scanner.findings.context import ScanContext
 from scanner.report.text import Redactor
 
+_MIN_NUMBER_DIGITS = 6
+
 
 def report_redactor(ctx: ScanContext, enabled: bool = True) -> Redactor:
     """The redactor for everything a report or SARIF file shows of this scan."""
@@ -22,4 +24,10 @@ def report_redactor(ctx: ScanContext, enabled: bool = True) -> Redactor:
                 values.update((found.value, found.raw))
         for _, found in stored_personal_data(ctx, page):
             values.update((found.value, found.raw))
-    return Redactor(sorted(values), enabled)
+    return Redactor(sorted(value for value in values if not _common_number(value)), enabled)
+
+
+def _common_number(value: str) -> bool:
+    """A short number (a user id 2024, a postal code 1000) is everywhere in a report's
+    own text (years, counts, paths): hiding it would hide the report, not the visitor."""
+    return value.isdigit() and len(value) < _MIN_NUMBER_DIGITS
