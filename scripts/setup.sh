@@ -34,3 +34,19 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
     touch "$stamp"
 fi
+
+# node and npm: the real tracking libraries that the test world's real shop serves (pinned
+# in scanner/testworld/npm/package-lock.json), and lz-string for the tests' own decoder.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "setup: installing nodejs npm (apt-get)" >&2
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        nodejs npm >/dev/null
+fi
+npm_dir=scanner/testworld/npm
+npm_stamp=$npm_dir/node_modules/.package-lock.json
+if [ ! -f "$npm_stamp" ] || [ $npm_dir/package-lock.json -nt "$npm_stamp" ]; then
+    echo "setup: installing the test world's tracking libraries (npm ci)" >&2
+    (cd $npm_dir && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    touch "$npm_stamp"
+fi

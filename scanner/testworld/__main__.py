@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from .server import TestWorldServer
 
@@ -24,6 +25,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--bench-pages", type=int, default=0, help="serve bench.test with this many pages"
     )
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    parser.add_argument(
+        "--request-log",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="append every request received (body included) to PATH as JSON lines",
+    )
     args = parser.parse_args(argv)
     if args.bench_pages < 0:
         parser.error("--bench-pages must be >= 0")
@@ -41,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         https_port=args.https_port,
         bench_pages=args.bench_pages,
         verbose=args.verbose,
+        request_log=args.request_log,
     )
     world.start()
     try:

@@ -30,6 +30,42 @@ OTHER_SITE = "www.othersite.example"
 # The benchmark site (served only when the world is started with bench pages).
 BENCH = "bench.test"
 
+# The real shop (registrable domain realshop.test): its pages load the real, unmodified
+# browser builds of tracking libraries from npm, from their vendors' real host names.
+REALSHOP_APEX = "realshop.test"
+REALSHOP = "www.realshop.test"
+
+# A control site with first-party pages only.
+CONTROL = "www.control.test"
+
+# The real libraries' CDN and collection hosts, as their official setup names them.
+POSTHOG_ASSETS = "us-assets.i.posthog.com"
+POSTHOG_API = "us.i.posthog.com"
+MIXPANEL_CDN = "cdn.mxpnl.com"
+MIXPANEL_API = "api-js.mixpanel.com"
+AMPLITUDE_CDN = "cdn.amplitude.com"
+AMPLITUDE_API = "api2.amplitude.com"
+AMPLITUDE_CONFIG = "sr-client-cfg.amplitude.com"
+SEGMENT_CDN = "cdn.segment.com"
+SEGMENT_API = "api.segment.io"
+OPENREPLAY_CDN = "static.openreplay.com"
+OPENREPLAY_API = "api.openreplay.com"
+
+REAL_TRACKER_HOSTS: tuple[str, ...] = (
+    POSTHOG_ASSETS,
+    POSTHOG_API,
+    MIXPANEL_CDN,
+    MIXPANEL_API,
+    AMPLITUDE_CDN,
+    AMPLITUDE_API,
+    AMPLITUDE_CONFIG,
+    SEGMENT_CDN,
+    SEGMENT_API,
+    OPENREPLAY_CDN,
+    OPENREPLAY_API,
+)
+"""Every host the real libraries are served from or send to (all answered by the sink)."""
+
 ALL_HOSTS: tuple[str, ...] = (
     SHOP_APEX,
     SHOP,
@@ -46,6 +82,10 @@ ALL_HOSTS: tuple[str, ...] = (
     SOCIAL_CDN,
     OTHER_SITE,
     BENCH,
+    REALSHOP_APEX,
+    REALSHOP,
+    CONTROL,
+    *REAL_TRACKER_HOSTS,
 )
 """Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""
 

@@ -78,8 +78,13 @@ def _startup_failure(process: subprocess.Popen[str], stderr_text: str) -> TestWo
 
 
 @contextmanager
-def running_test_world(bench_pages: int = 0) -> Iterator[TestWorld]:
+def running_test_world(
+    bench_pages: int = 0, request_log: Path | None = None
+) -> Iterator[TestWorld]:
     """Start ``python -m scanner.testworld`` in a subprocess; stop it when the block exits.
+
+    With ``request_log`` the world appends every request it receives to that file (JSON
+    lines, see :mod:`scanner.testworld.request_log`).
 
     The server's stderr (quiet unless something is wrong) is collected in a temp file and
     copied to this process's stderr when the block exits, so it is never lost.
@@ -89,6 +94,8 @@ def running_test_world(bench_pages: int = 0) -> Iterator[TestWorld]:
         p for p in (str(_SOURCE_ROOT), env.get("PYTHONPATH", "")) if p
     )
     command = [sys.executable, "-m", "scanner.testworld", "--bench-pages", str(bench_pages)]
+    if request_log is not None:
+        command += ["--request-log", str(request_log)]
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as stderr:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env

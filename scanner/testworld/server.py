@@ -12,12 +12,14 @@ import sys
 import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .certs import CertificateFiles, write_certificate
 from .hosts import ALL_HOSTS, BENCH, SHOP, WorldUrls
 from .messages import Handler, Request, Response, text
+from .request_log import RequestLog
 from .sites import build_sites
 
 BENCH_WILDCARD = "*.bench.test"
@@ -167,6 +169,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 f"site error for {request.host}{request.target}:\n{traceback.format_exc()}"
             )
             response = text("500 internal error in the test world\n", 500)
+        if self.server.world.request_log is not None:
+            self.server.world.request_log.append(request, response.status)
         self._send(request, response)
 
     def _send(self, request: Request, response: Response) -> None:
@@ -210,8 +214,10 @@ class TestWorldServer:
         https_port: int = 0,
         bench_pages: int = 0,
         verbose: bool = False,
+        request_log: Path | None = None,
     ) -> None:
         self.verbose = verbose
+        self.request_log = RequestLog(request_log) if request_log is not None else None
         self._log_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._certificate: CertificateFiles = write_certificate([*ALL_HOSTS, BENCH_WILDCARD])
@@ -279,6 +285,8 @@ class TestWorldServer:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
+        if self.request_log is not None:
+            self.request_log.close()
         shutil.rmtree(self._certificate.directory, ignore_errors=True)
 
     def __enter__(self) -> "TestWorldServer":

@@ -2,13 +2,37 @@
 
 from ..hosts import ALL_HOSTS, WorldUrls
 from ..messages import Handler
-from . import adnet, analytics, bench, external, retargeting, shop, slowvendor, social
+from . import (
+    adnet,
+    analytics,
+    bench,
+    control,
+    external,
+    realshop,
+    retargeting,
+    shop,
+    sink,
+    slowvendor,
+    social,
+)
 
 
 def build_sites(urls: WorldUrls, bench_pages: int = 0) -> dict[str, Handler]:
     """Every served host name mapped to the handler that answers for it."""
     sites: dict[str, Handler] = {}
-    for part in (shop, external, analytics, retargeting, adnet, slowvendor, social):
+    parts = (
+        shop,
+        external,
+        analytics,
+        retargeting,
+        adnet,
+        slowvendor,
+        social,
+        realshop,
+        sink,
+        control,
+    )
+    for part in parts:
         sites.update(part.routes(urls))
     sites.update(bench.routes(urls, bench_pages))
     unknown = set(sites) - set(ALL_HOSTS)
