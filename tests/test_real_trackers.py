@@ -169,18 +169,17 @@ def test_same_leaks_found_at_both_concurrencies(scans: dict[str, RealShopScan]) 
     """What the libraries send depends on the order of the visits (identity and queued
     events persist in the shared cookie jar and localStorage, and a page can flush another
     page's queue), so the two runs' oracles differ at the edges. Every pair the libraries
-    sent in both runs must be found in both, and those include each vendor on the pages that
-    plant the address themselves."""
+    sent in both runs must be found in both, and each vendor sent it from the pages that plant
+    the address themselves in at least one run."""
     expected = [_expected_pairs(scan.oracle) for scan in scans.values()]
-    in_both = expected[0] & expected[1]
+    in_both, in_either = expected[0] & expected[1], expected[0] | expected[1]
     for page in ("account", "newsletter/confirm"):
+        # Which page a batched event leaves from depends on the visit order (flush timers,
+        # queues kept in storage): each vendor must have sent it from the page in a run.
         vendors = {
-            domain for domain, place in in_both if (place or "").startswith(f"{REALSHOP}/{page}")
+            domain for domain, place in in_either if (place or "").startswith(f"{REALSHOP}/{page}")
         }
-        # Mixpanel flushes its batch on a 5 s timer: whether the account page's own batch
-        # leaves from that page or the next depends on the visit order, so it is not
-        # required here (every pair it did send is still checked below)
-        assert {"posthog.com", "amplitude.com", "segment.io"} <= vendors, page
+        assert {"posthog.com", "mixpanel.com", "amplitude.com", "segment.io"} <= vendors, page
     for which, scan in scans.items():
         missed = in_both - email_pairs_found(scan.findings)
         assert not missed, f"{which}: {sorted(missed)}"
