@@ -43,10 +43,17 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         nodejs npm >/dev/null
 fi
-npm_dir=scanner/testworld/npm
-npm_stamp=$npm_dir/node_modules/.package-lock.json
-if [ ! -f "$npm_stamp" ] || [ $npm_dir/package-lock.json -nt "$npm_stamp" ]; then
-    echo "setup: installing the test world's tracking libraries (npm ci)" >&2
-    (cd $npm_dir && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
-    touch "$npm_stamp"
-fi
+# npm_install DIR WHAT: `npm ci` of DIR's lock file unless already installed from it. Install
+# scripts never run (one reference tool's would download lists from the internet).
+npm_install() {
+    npm_stamp=$1/node_modules/.package-lock.json
+    if [ ! -f "$npm_stamp" ] || [ "$1/package-lock.json" -nt "$npm_stamp" ]; then
+        echo "setup: installing $2 (npm ci)" >&2
+        (cd "$1" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+        touch "$npm_stamp"
+    fi
+}
+npm_install scanner/testworld/npm "the test world's tracking libraries"
+# The reference tools the security checks are compared with in the tests (pinned in
+# tests/references/package-lock.json): MDN HTTP Observatory, CSP Evaluator, tough-cookie.
+npm_install tests/references "the reference tools for the tests"
