@@ -19,6 +19,7 @@ from scanner.checks import (
     stored_personal_data,
     third_parties,
 )
+from scanner.findings.bounds import MAX_SUBJECT_CHARS, bounded, cut_text
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Finding, Observation, severity_rank
@@ -48,7 +49,7 @@ class _Group:
             self.pages.append(observation.page)
         self.evidence_count += 1
         if len(self.evidence) < MAX_EVIDENCE:
-            self.evidence.append({"page": observation.page, **observation.evidence})
+            self.evidence.append({"page": observation.page, **bounded(observation.evidence)})
 
 
 def run_checks(
@@ -83,8 +84,8 @@ def _finding(group: _Group, catalog: RuleCatalog, ctx: ScanContext) -> Finding:
         area=rule.area,
         title=rule.title,
         severity=severity,
-        subject=first.subject,
-        message=first.message + where,
+        subject=cut_text(first.subject, MAX_SUBJECT_CHARS),
+        message=cut_text(first.message) + where,
         pages=group.pages,
         evidence=group.evidence,
         evidence_count=group.evidence_count,
