@@ -61,6 +61,7 @@ EXPECTED = {
     ("csp-script-unsafe-inline", "script-src 'unsafe-inline'"),
     ("fourth-party", "example-data-exchange"),
     ("framing-protection-missing", "www.shop.test"),
+    ("http-redirect-indirect", "shop.test"),
     ("mixed-content-blockable", "http://static.shop.test/legacy.js"),
     ("mixed-content-form", "http://www.shop.test/subscribe"),
     ("mixed-content-optionally-blockable", "http://static.shop.test/banner.png"),
