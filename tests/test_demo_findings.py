@@ -41,8 +41,21 @@ EXPECTED = {
     ("cookie-third-party", "sw_sess@widgets.social.example"),
     # the test world's hosts use a non-default port, which a host source without a port
     # does not match (CSP3): so *.analytics.example counts as unused there too
-    ("csp-allowed-host-unused", "*.analytics.example (script-src)"),
-    ("csp-allowed-host-unused", "https://cdn.unused-widgets.example (script-src)"),
+    (
+        "csp-allowed-host-unused",
+        "script-src *.analytics.example, https://cdn.unused-widgets.example",
+    ),
+    ("csp-allowlist-fallback-missing", "script-src"),
+    ("csp-form-action-unrestricted", "form-action"),
+    ("csp-inline-fallback-missing", "script-src"),
+    (
+        "csp-script-allowlist-host",
+        "script-src *.analytics.example, https://cdn.unused-widgets.example",
+    ),
+    ("csp-script-allowlist-policy", "script-src"),
+    ("csp-script-self", "default-src 'self'"),
+    ("csp-script-self", "script-src 'self'"),
+    ("csp-trusted-types-missing", "require-trusted-types-for"),
     ("csp-blocked-resource", "https://cdn.analytics.example img-src enforce"),
     ("csp-blocked-resource", "https://cdn.analytics.example img-src report"),
     ("csp-blocked-resource", "https://cdn.analytics.example script-src-elem enforce"),
@@ -51,7 +64,6 @@ EXPECTED = {
     ("csp-blocked-resource", "inline script-src-elem enforce"),
     ("csp-missing", "www.shop.test"),
     ("csp-missing-frame-ancestors", "frame-ancestors"),
-    ("csp-missing-object-src", "default-src 'self'"),
     ("csp-missing-object-src", "object-src"),
     ("csp-missing-reporting", "csp-missing-reporting"),
     ("csp-missing-script-src", "script-src"),

@@ -53,9 +53,27 @@ def test_short_hsts_and_unsafe_referrer_policy() -> None:
     }
 
 
+def test_strict_policy_gives_nothing() -> None:
+    fully_strict = (
+        STRICT.format(n="r4nd0mN0nce")
+        .replace("'strict-dynamic'", "'strict-dynamic' 'unsafe-inline' https:")
+        .replace(
+            "; report-uri", "; form-action 'self'; require-trusted-types-for 'script'; report-uri"
+        )
+    )
+    strict = page(csp_policies=[policy(fully_strict)])
+    assert findings_of(scan(strict), content_security.check) == []
+
+
 def test_strict_policy_gives_only_what_it_lacks() -> None:
     strict = page(csp_policies=[policy(STRICT.format(n="a1"))])
-    assert findings_of(scan(strict), content_security.check) == []
+    assert summary(findings_of(scan(strict), content_security.check)) == {
+        ("csp-allowlist-fallback-missing", "script-src", "low"),
+        ("csp-form-action-unrestricted", "form-action", "info"),
+        ("csp-inline-fallback-missing", "script-src", "low"),
+        ("csp-nonce-short", "script-src 'nonce-a1'", "medium"),
+        ("csp-trusted-types-missing", "require-trusted-types-for", "info"),
+    }
 
 
 def test_page_without_policy_and_weak_policy() -> None:
@@ -71,6 +89,10 @@ def test_page_without_policy_and_weak_policy() -> None:
         ("csp-script-plain-scheme", "script-src https:", "high"),
         ("csp-missing-object-src", "object-src", "high"),
         ("csp-report-uri-only", "report-uri /r", "info"),
+        ("csp-form-action-unrestricted", "form-action", "info"),
+        ("csp-script-allowlist-policy", "script-src", "low"),
+        ("csp-script-self", "script-src 'self'", "low"),
+        ("csp-trusted-types-missing", "require-trusted-types-for", "info"),
     }
     assert next(f for f in findings if f.rule_id == "csp-missing").pages == [HOME]
 
@@ -105,5 +127,12 @@ def test_violations_nonce_reuse_and_unused_allowed_host() -> None:
     assert found == {
         ("csp-blocked-resource", "https://cdn.other.test script-src-elem enforce", "low"),
         ("csp-nonce-reuse", "'nonce-fixed'", "high"),
-        ("csp-allowed-host-unused", "https://cdn.allowed.test (script-src-elem)", "low"),
+        ("csp-allowed-host-unused", "script-src-elem https://cdn.allowed.test", "low"),
+        ("csp-allowlist-fallback-missing", "script-src", "low"),
+        ("csp-form-action-unrestricted", "form-action", "info"),
+        ("csp-inline-fallback-missing", "script-src", "low"),
+        ("csp-nonce-short", "script-src 'nonce-fixed'", "medium"),
+        ("csp-nonce-short", "script-src-elem 'nonce-fixed'", "medium"),
+        ("csp-script-allowlist-host", "script-src-elem https://cdn.allowed.test", "low"),
+        ("csp-trusted-types-missing", "require-trusted-types-for", "info"),
     }

@@ -1,6 +1,12 @@
 """CSP rules: what is wrong in each page's policies, and what only a crawl can show
 (pages without a policy, resources the policy blocked, allowed hosts never used,
-nonces reused across responses)."""
+nonces reused across responses).
+
+Outputs stay proportional to distinct problems, not to the size of a policy: the weaknesses
+of one policy are one observation per rule and directive (the values in its evidence,
+capped at ``MAX_VALUES`` with the total beside), quoted policies and values are cut with
+their length stated, and the engine merges the same observation from many pages into one
+finding listing the pages."""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.checks.csp import (
+    SEVERITIES,
     Policy,
+    Weakness,
     evaluate,
     evaluate_nonce_reuse,
     parse_host_source,
@@ -19,6 +27,14 @@ from scanner.checks.csp import (
 )
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
+
+MAX_VALUES = 20
+"""Values (hosts, sources) listed in one finding's evidence; the total is given beside."""
+MAX_POLICY_CHARS = 500
+MAX_VALUE_CHARS = 200
+MAX_MESSAGE_CHARS = 600
+MAX_SUBJECT_VALUE_CHARS = 80
+SUBJECT_VALUES = 3
 
 
 def check(ctx: ScanContext) -> Iterator[Observation]:
@@ -36,7 +52,7 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
                 urlsplit(url).hostname or url,
                 url,
                 "The page has no enforced Content-Security-Policy.",
-                {"kind": "csp", "policies": [p.raw for p in policies]},
+                {"kind": "csp", "policies": [clip(p.raw, MAX_POLICY_CHARS) for p in policies]},
             )
         yield from _weaknesses(page, url, policies)
         yield from _violations(page, url)
@@ -64,27 +80,65 @@ def page_policies(page: dict[str, Any]) -> list[Policy]:
 
 
 def _weaknesses(page: dict[str, Any], url: str, policies: list[Policy]) -> Iterator[Observation]:
+    """One observation per policy, rule and directive: a policy listing hundreds of hosts
+    gives one finding per problem, naming the hosts in its evidence."""
     frame_options = next(
         (value for name, value in page["response_headers"] if name.lower() == "x-frame-options"),
         None,
     )
+    groups: dict[tuple[int, str, str | None], list[Weakness]] = {}
     for weakness in evaluate(policies, frame_options):
-        policy = policies[weakness.policy_index]
+        key = (weakness.policy_index, weakness.id, weakness.directive)
+        groups.setdefault(key, []).append(weakness)
+    for (index, rule, directive), found in groups.items():
+        policy = policies[index]
+        values = [w.value for w in found if w.value is not None]
+        message = clip(found[0].message, MAX_MESSAGE_CHARS)
+        if len(values) > 1:
+            message += (
+                f" The same applies to {len(values) - 1} more value(s) of {directive} "
+                "(listed in the evidence)."
+            )
         yield Observation(
-            weakness.id,
-            f"{weakness.directive or ''} {weakness.value or ''}".strip() or weakness.id,
+            rule,
+            _subject(directive, values) or rule,
             url,
-            weakness.message,
+            message,
             {
                 "kind": "csp",
-                "directive": weakness.directive,
-                "value": weakness.value,
-                "policy": policy.raw,
+                "directive": directive,
+                **_values_evidence(values),
+                **_policy_evidence(policy),
                 "source": policy.source,
                 "disposition": policy.disposition,
             },
-            severity=weakness.severity,
+            severity=min((w.severity for w in found), key=SEVERITIES.index),
         )
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters in all)"
+
+
+def _subject(directive: str | None, values: list[str]) -> str:
+    shown = ", ".join(clip(value, MAX_SUBJECT_VALUE_CHARS) for value in values[:SUBJECT_VALUES])
+    more = f" (+{len(values) - SUBJECT_VALUES} more)" if len(values) > SUBJECT_VALUES else ""
+    return f"{directive or ''} {shown}{more}".strip()
+
+
+def _values_evidence(values: list[str]) -> dict[str, Any]:
+    return {
+        "value": clip(values[0], MAX_VALUE_CHARS) if values else None,
+        "values": [clip(value, MAX_VALUE_CHARS) for value in values[:MAX_VALUES]],
+        "values_total": len(values),
+    }
+
+
+def _policy_evidence(policy: Policy) -> dict[str, Any]:
+    return {"policy": clip(policy.raw, MAX_POLICY_CHARS), "policy_length": len(policy.raw)}
 
 
 def _violations(page: dict[str, Any], url: str) -> Iterator[Observation]:
@@ -97,10 +151,11 @@ def _violations(page: dict[str, Any], url: str) -> Iterator[Observation]:
             "csp-blocked-resource",
             f"{what} {violation['effective_directive']} {violation['disposition']}",
             url,
-            f"The page's policy {verb} {blocked} ({violation['effective_directive']}).",
+            f"The page's policy {verb} {clip(blocked, MAX_VALUE_CHARS)} "
+            f"({violation['effective_directive']}).",
             {
                 "kind": "csp",
-                "blocked_url": blocked,
+                "blocked_url": clip(blocked, MAX_VALUE_CHARS),
                 "directive": violation["effective_directive"],
                 "disposition": violation["disposition"],
             },
@@ -131,27 +186,34 @@ def _record_script_use(
 
 
 def _unused_hosts(used: dict[tuple[str, str], _PolicyUse]) -> Iterator[Observation]:
-    """Host sources of a script policy that no page under that policy loaded from."""
+    """Host sources of a script policy that no page under that policy loaded from: one
+    observation per policy, the hosts in its evidence."""
     for use in used.values():
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(use.first_page))
+        unused = []
         for value in use.policy.directives.get(use.directive, ()):
             source = parse_host_source(value)
             if source is None or source.host == "*":
                 continue
             if not any(source_allows_host(value, script, origin) for script in use.scripts):
-                yield Observation(
-                    "csp-allowed-host-unused",
-                    f"{value} ({use.directive})",
-                    use.first_page,
-                    f"The policy allows scripts from {value}, but no crawled page under it "
-                    "loaded a script from there.",
-                    {
-                        "kind": "csp",
-                        "directive": use.directive,
-                        "value": value,
-                        "policy": use.policy.raw,
-                    },
-                )
+                unused.append(value)
+        if not unused:
+            continue
+        listed = ", ".join(clip(value, MAX_SUBJECT_VALUE_CHARS) for value in unused[:MAX_VALUES])
+        more = f" and {len(unused) - MAX_VALUES} more" if len(unused) > MAX_VALUES else ""
+        yield Observation(
+            "csp-allowed-host-unused",
+            _subject(use.directive, unused),
+            use.first_page,
+            f"The policy allows scripts from {listed}{more} ({use.directive}), but no crawled "
+            "page under it loaded a script from there.",
+            {
+                "kind": "csp",
+                "directive": use.directive,
+                **_values_evidence(unused),
+                **_policy_evidence(use.policy),
+            },
+        )
 
 
 def _has(policies: list[Policy], value: str | None) -> bool:

@@ -4,13 +4,12 @@ from .evaluator import (
     SEVERITIES,
     SEVERITY,
     Weakness,
-    allows_all_inline,
     evaluate,
     evaluate_nonce_reuse,
     lower_severity,
     x_frame_options_protects,
 )
-from .known_hosts import ANGULAR_HOSTS, JSONP_HOSTS, find_known_host, host_patterns_overlap
+from .known_hosts import ANGULAR, FLASH, JSONP, bypass_list, find_endpoint
 from .policy import (
     HostSource,
     ParseNote,
@@ -21,10 +20,12 @@ from .policy import (
     parse_policy_list,
     source_allows_host,
 )
+from .script_checks import allows_all_inline
 
 __all__ = [
-    "ANGULAR_HOSTS",
-    "JSONP_HOSTS",
+    "ANGULAR",
+    "FLASH",
+    "JSONP",
     "SEVERITIES",
     "SEVERITY",
     "HostSource",
@@ -32,11 +33,11 @@ __all__ = [
     "Policy",
     "Weakness",
     "allows_all_inline",
+    "bypass_list",
     "directive_allows_url",
     "evaluate",
     "evaluate_nonce_reuse",
-    "find_known_host",
-    "host_patterns_overlap",
+    "find_endpoint",
     "lower_severity",
     "normalise_source",
     "parse_host_source",

@@ -1,88 +1,85 @@
-"""Script hosts that quietly defeat a host allowlist in ``script-src``.
+"""Addresses on popular hosts that quietly defeat a host allowlist in a policy.
 
 An allowlist such as ``script-src 'self' https://cdn.example`` only protects a page if every
-script that every allowed host can serve is harmless. Two kinds of popular hosts break that:
+script that every allowed host can serve is harmless. Some hosts break that:
 
-- **JSONP hosts** answer requests with JavaScript built from the request itself, usually by
-  wrapping data in a function name taken from a ``callback`` parameter. An attacker who can
-  inject ``<script src="https://allowed.host/api?callback=alert(document.domain)//">`` runs
-  their own code, and the browser allows it because the host is on the list. Tag-manager
-  hosts belong here too: they serve whatever container the ``id`` in the address names,
-  including one the attacker set up.
-- **AngularJS hosts** serve old AngularJS (1.x) releases. Loaded into a page, AngularJS
-  evaluates ``{{ ... }}`` expressions found in the HTML, so an attacker who can only inject
-  markup (not script) loads the library from the allowed host and gets script execution.
-  Public package CDNs (cdnjs, jsDelivr, unpkg and similar) are listed here; they are worse
-  still, since anyone can publish a package with arbitrary code and load it from them.
+- **JSONP endpoints** answer with JavaScript built from the request, usually a function
+  name taken from a ``callback`` parameter: ``<script src="https://allowed.host/api?
+  callback=alert(1)//">`` runs the attacker's code from an allowed host. Tag managers
+  belong here too: they serve whatever container the ``id`` in the address names.
+- **AngularJS copies** (1.x) evaluate ``{{ ... }}`` expressions in the HTML, so markup
+  injection becomes script execution once the library loads from an allowed host.
+- **Flash files** that run script, for ``object-src``.
 
-The tuples are a curated, non-exhaustive selection written for this scanner from public
-knowledge of these services; an absent host is not a safe host. Entries are host names, or
-``*.`` patterns when every subdomain of a domain is affected.
+The lists are CSP Evaluator's data, shipped unchanged under ``rules/csp-bypasses/`` (see
+its README for source, licence and refresh). An absent host is not a safe host.
 """
 
 from __future__ import annotations
 
-JSONP_HOSTS: tuple[str, ...] = (
-    # Google: search suggestions, the APIs' "callback" parameter, Maps' loader callback.
-    "www.google.com",
-    "accounts.google.com",
-    "suggestqueries.google.com",
-    "translate.google.com",
-    "maps.google.com",
-    "www.googleapis.com",
-    "maps.googleapis.com",
-    "translate.googleapis.com",
-    "www.googletagmanager.com",
-    # Blogger feeds (alt=json-in-script&callback=...).
-    "www.blogger.com",
-    "*.blogspot.com",
-    # Public APIs that honour a callback parameter.
-    "api.github.com",
-    "graph.facebook.com",
-    "*.wikipedia.org",
-    "api.flickr.com",
-    "api.vk.com",
-    "cdn.syndication.twimg.com",
-    "vimeo.com",
-    "en.gravatar.com",
-)
+import json
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
 
-ANGULAR_HOSTS: tuple[str, ...] = (
-    "ajax.googleapis.com",
-    "www.gstatic.com",
-    "code.angularjs.org",
-    "cdnjs.cloudflare.com",
-    "*.jsdelivr.net",
-    "unpkg.com",
-    "esm.sh",
-    "cdn.skypack.dev",
-    "ga.jspm.io",
-    "cdn.staticfile.org",
-    "cdn.bootcdn.net",
-)
+from scanner.resources import data_dir
+
+from .policy import HostSource
+
+BYPASS_FOLDER = "csp-bypasses"
+JSONP = "jsonp"
+ANGULAR = "angular"
+FLASH = "flash"
 
 
-def host_patterns_overlap(first: str, second: str) -> bool:
-    """Whether two host patterns can name the same host (``*.`` patterns included).
+@dataclass(frozen=True)
+class Endpoint:
+    """One listed address: lower-case host and path (``/`` when the list gives none)."""
 
-    ``*.googleapis.com`` overlaps ``ajax.googleapis.com``, and ``*.jsdelivr.net`` overlaps
-    ``cdn.jsdelivr.net``; two plain names overlap only when equal. As in CSP, ``*.x.com``
-    does not cover ``x.com`` itself.
-    """
-    first, second = first.lower().rstrip("."), second.lower().rstrip(".")
-    first_wild, second_wild = first.startswith("*."), second.startswith("*.")
-    if first_wild and second_wild:
-        return first.endswith(second[1:]) or second.endswith(first[1:]) or first == second
-    if first_wild:
-        return second.endswith(first[1:])
-    if second_wild:
-        return first.endswith(second[1:])
-    return first == second
+    host: str
+    path: str
 
 
-def find_known_host(host_pattern: str, known: tuple[str, ...]) -> str | None:
-    """The first entry of ``known`` that ``host_pattern`` (from a policy) can reach."""
-    for entry in known:
-        if host_patterns_overlap(host_pattern, entry):
-            return entry
+@dataclass(frozen=True)
+class BypassList:
+    kind: str
+    endpoints: tuple[Endpoint, ...]
+    needs_eval: frozenset[str] = frozenset()
+    """Hosts whose endpoints only help an attacker when ``'unsafe-eval'`` is allowed too."""
+
+
+@cache
+def bypass_list(kind: str) -> BypassList:
+    """The shipped list of one kind (``jsonp``, ``angular`` or ``flash``)."""
+    path = data_dir("rules") / BYPASS_FOLDER / f"{kind}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    endpoints = tuple(_endpoint(address) for address in data["urls"])
+    needs_eval = frozenset(host.lower() for host in data.get("needsEval", ()))
+    return BypassList(kind, endpoints, needs_eval)
+
+
+def _endpoint(address: str) -> Endpoint:
+    parts = urlsplit(address if "//" in address else f"//{address}")
+    return Endpoint((parts.hostname or "").lower(), parts.path or "/")
+
+
+def find_endpoint(source: HostSource, kind: str) -> Endpoint | None:
+    """The first listed endpoint of ``kind`` that the host-source ``source`` allows."""
+    for endpoint in bypass_list(kind).endpoints:
+        if source_reaches(source, endpoint):
+            return endpoint
     return None
+
+
+def source_reaches(source: HostSource, endpoint: Endpoint) -> bool:
+    """Whether an allowlist entry covers a listed endpoint (host and path; CSP rules)."""
+    pattern = source.host.lower()
+    if pattern.startswith("*."):
+        if not endpoint.host.endswith(pattern[1:]):
+            return False
+    elif pattern != endpoint.host:
+        return False
+    path = source.path
+    if path in ("", "/"):
+        return True
+    return endpoint.path.startswith(path) if path.endswith("/") else endpoint.path == path

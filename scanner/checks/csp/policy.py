@@ -143,6 +143,12 @@ _NONCE_SOURCE = re.compile(rf"'nonce-({_BASE64_VALUE})'", re.IGNORECASE)
 _HASH_SOURCE = re.compile(rf"'(sha256|sha384|sha512)-({_BASE64_VALUE})'", re.IGNORECASE)
 _UNQUOTED_KEYWORDS = frozenset(keyword.strip("'") for keyword in KEYWORDS)
 _UNQUOTED_PREFIXES = ("nonce-", *(f"{algorithm}-" for algorithm in HASH_ALGORITHMS))
+_QUOTED_VALUES: dict[str, frozenset[str]] = {
+    "require-trusted-types-for": frozenset({"'script'"}),
+    "trusted-types": frozenset({"'allow-duplicates'", "'none'"}),
+    "webrtc": frozenset({"'allow'", "'block'"}),
+}
+"""Quoted values that directives outside the source lists accept."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 _SPECIAL_SCHEMES = frozenset({*_DEFAULT_PORTS, "file"})
@@ -197,6 +203,13 @@ class Policy:
     directives: dict[str, tuple[str, ...]] = field(hash=False)
     notes: tuple[str, ...] = ()
     raw: str = ""
+    written: dict[str, tuple[str, ...]] | None = field(default=None, hash=False, compare=False)
+    """Each kept directive's values as written (invalid ones included, duplicates once):
+    what checks that judge the writing rather than the effect look at. ``None`` for a
+    policy built by hand: then :meth:`values_as_written` gives ``directives``."""
+
+    def values_as_written(self) -> dict[str, tuple[str, ...]]:
+        return self.written if self.written is not None else self.directives
 
     @property
     def enforced(self) -> bool:
@@ -263,8 +276,10 @@ def _parse_meta(content: str, disposition: str) -> Policy | None:
         return Policy("meta", disposition, {}, (note,), serialized)
     policy = _parse_serialized(serialized, "meta", disposition)
     directives = dict(policy.directives)
+    written = dict(policy.values_as_written())
     notes = list(policy.notes)
     for name in META_IGNORED_DIRECTIVES:
+        written.pop(name, None)
         if directives.pop(name, None) is not None:
             notes.append(
                 ParseNote(
@@ -273,12 +288,13 @@ def _parse_meta(content: str, disposition: str) -> Policy | None:
                     directive=name,
                 )
             )
-    return Policy("meta", disposition, directives, tuple(notes), serialized)
+    return Policy("meta", disposition, directives, tuple(notes), serialized, written)
 
 
 def _parse_serialized(serialized: str, source: str, disposition: str) -> Policy:
     """CSP3 "parse a serialized CSP", keeping notes where a browser would warn."""
     directives: dict[str, tuple[str, ...]] = {}
+    written: dict[str, tuple[str, ...]] = {}
     notes: list[ParseNote] = []
     for raw_token in serialized.split(";"):
         token = raw_token.strip(ASCII_WHITESPACE)
@@ -300,13 +316,18 @@ def _parse_serialized(serialized: str, source: str, disposition: str) -> Policy:
             )
             continue
         notes.extend(_name_notes(name))
+        written[name] = tuple(dict.fromkeys(values))
+        for value in written[name]:
+            notes.extend(_suspicious_value_notes(name, value))
         if name in SOURCE_LIST_DIRECTIVES:
             kept, value_notes = _parse_source_list(name, values)
             directives[name] = kept
             notes.extend(value_notes)
         else:
             directives[name] = tuple(values)
-    return Policy(source, disposition, directives, tuple(notes), serialized)
+            if name in KNOWN_DIRECTIVES:  # an unknown directive is reported as a whole
+                notes.extend(_keyword_notes(name, written[name]))
+    return Policy(source, disposition, directives, tuple(notes), serialized, written)
 
 
 def _non_ascii_note(token: str) -> ParseNote:
@@ -360,7 +381,6 @@ def _parse_source_list(
                 )
             )
             continue
-        notes.extend(_suspicious_source_notes(directive, token))
         kept.append(expression)
     if "'none'" in kept and len(kept) > 1:
         notes.append(
@@ -374,18 +394,16 @@ def _parse_source_list(
     return tuple(kept), notes
 
 
-def _suspicious_source_notes(directive: str, token: str) -> list[ParseNote]:
-    """Valid host-sources that are almost certainly a mistake in writing the policy."""
+def _suspicious_value_notes(directive: str, token: str) -> list[ParseNote]:
+    """Values that are almost certainly a mistake in writing the policy: a keyword, nonce or
+    hash without its quotes, or a directive name (a semicolon left out before it)."""
     lowered = token.lower()
-    looks_like_keyword = lowered in _UNQUOTED_KEYWORDS or (
-        lowered.startswith(_UNQUOTED_PREFIXES) and "." not in lowered
-    )
-    if looks_like_keyword:
+    if lowered in _UNQUOTED_KEYWORDS or lowered.startswith(_UNQUOTED_PREFIXES):
         return [
             ParseNote(
                 NOTE_UNQUOTED_KEYWORD,
-                f'"{token}" in {directive} lacks its single quotes, so browsers read it as a '
-                "host name instead of a keyword.",
+                f'"{token}" in {directive} lacks its single quotes, so browsers do not read '
+                "it as a keyword.",
                 directive=directive,
                 value=token,
             )
@@ -395,12 +413,38 @@ def _suspicious_source_notes(directive: str, token: str) -> list[ParseNote]:
             ParseNote(
                 NOTE_MISSING_SEMICOLON,
                 f'"{token}" appears inside {directive}; a semicolon is probably missing before '
-                "it, so browsers read it as a host name.",
+                "it, so browsers read it as a value of the wrong directive.",
                 directive=directive,
                 value=token,
             )
         ]
     return []
+
+
+def _keyword_notes(directive: str, values: Sequence[str]) -> list[ParseNote]:
+    """Quoted values of a directive that is not a source list and takes no such keyword."""
+    allowed = _QUOTED_VALUES.get(directive)
+    notes = []
+    for value in values:
+        if not value.startswith("'"):
+            continue
+        lowered = value.lower()
+        valid = (
+            lowered in allowed
+            if allowed is not None
+            else (lowered in KEYWORDS or is_nonce_or_hash(value))
+        )
+        if not valid:
+            notes.append(
+                ParseNote(
+                    NOTE_INVALID_SOURCE,
+                    f'"{value}" is not a keyword the {directive} directive knows, so browsers '
+                    "ignore it.",
+                    directive=directive,
+                    value=value,
+                )
+            )
+    return notes
 
 
 def normalise_source(token: str) -> str | None:
