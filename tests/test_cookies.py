@@ -15,6 +15,7 @@ from scanner.capture.cookies import (
     is_public_suffix,
     parse_cookie_line,
 )
+from scanner.capture.header_bytes import as_devtools_text, escaped, wire_bytes, without_surrogates
 
 NOW = 1735689600.0  # 2025-01-01T00:00:00Z
 PAGE = "https://www.example.com/shop/cart"
@@ -93,7 +94,12 @@ def test_no_cookie_from_an_empty_pair(line: str) -> None:
         ("; Domain=.example.com", ".example.com", False),
         ("; domain=WWW.EXAMPLE.COM", ".www.example.com", False),
         ("; Domain=", "www.example.com", True),  # an empty Domain is ignored
-        ("; Domain=.", "www.example.com", True),
+        ("; Domain=.", ".", False),  # not empty: a Domain Chromium refuses
+        ("; Domain=..example.com", "..example.com", False),  # only one dot is dropped
+        ("; Domain=  example.com\t", ".example.com", False),
+        ("; Domain=EXAMPLE.com; Domain=", "www.example.com", True),  # the empty one last
+        # a Domain naming the host itself where no site can sit below it: host-only
+        ("; Domain=www.example.com", ".www.example.com", False),
         ("; Domain=a.com; Domain=b.com", ".b.com", False),  # the last one wins
     ],
 )
@@ -157,10 +163,15 @@ def test_same_site(attribute: str, same_site: str | None) -> None:
         ("; Expires=Thu, 01 Jan 2026 00:00:00 GMT; Max-Age=60", 60.0),
         # an unusable Max-Age is ignored and Expires is used
         ("; Max-Age=soon; Expires=Thu, 01 Jan 2026 00:00:00 GMT", 31536000.0),
+        ("; Max-Age=1_000; Expires=Thu, 01 Jan 2026 00:00:00 GMT", 31536000.0),
+        ("; Max-Age=+5", None),
+        ("; Max-Age=\u0663", None),  # an Arabic-Indic digit is no DIGIT
+        ("; Max-Age=" + "9" * 1000, 1e15),  # too long to count: a finite stand-in
+        ("; Max-Age=-" + "9" * 1000, -1e15),
         # Expires, relative to now
         ("; Expires=Thu, 01 Jan 2026 00:00:00 GMT", 31536000.0),
         ("; expires=Thu, 01-Jan-2026 00:00:00 GMT", 31536000.0),  # PHP's format
-        ("; Expires=Wed, 01 Jan 2025 01:00:00 +0100", 0.0),
+        ("; Expires=Wed, 01 Jan 2025 01:00:00 +0100", 3600.0),  # zones ignored: UTC
         ("; Expires=Wed, 21 Oct 2015 07:28:00 GMT", 1445412480.0 - NOW),
         # an unparseable date makes a session cookie
         ("; Expires=next tuesday", None),
@@ -218,9 +229,9 @@ def test_expires_without_zone_is_utc() -> None:
         # Domain must domain-match the host
         ("a=1; Domain=example.com", "https://www.example.com/", []),
         ("a=1; Domain=www.example.com", "https://www.example.com/", []),
-        ("a=1; Domain=other.com", "https://www.example.com/", ["DomainMismatch"]),
-        ("a=1; Domain=shop.example.com", "https://www.example.com/", ["DomainMismatch"]),
-        ("a=1; Domain=ample.com", "https://www.example.com/", ["DomainMismatch"]),
+        ("a=1; Domain=other.com", "https://www.example.com/", ["InvalidDomain"]),
+        ("a=1; Domain=shop.example.com", "https://www.example.com/", ["InvalidDomain"]),
+        ("a=1; Domain=ample.com", "https://www.example.com/", ["InvalidDomain"]),
         # __Secure- needs Secure from a secure origin
         ("__Secure-a=1; Secure", "https://www.example.com/", []),
         ("__Secure-a=1", "https://www.example.com/", ["InvalidPrefix"]),
@@ -248,7 +259,7 @@ def test_expires_without_zone_is_utc() -> None:
         (
             "__Host-a=1; SameSite=None; Domain=other.com",
             "https://www.example.com/",
-            ["SameSiteNoneInsecure", "DomainMismatch", "InvalidPrefix"],
+            ["SameSiteNoneInsecure", "InvalidDomain", "InvalidPrefix"],
         ),
     ],
 )
@@ -372,7 +383,7 @@ def test_without_a_jar_stored_means_not_refused() -> None:
     bad = header_write("b=1; Domain=other.com; Max-Age=100")
     a, b = attribute_cookies([good, bad], None, NOW, 4096)
     assert (a.stored, a.session, a.expires) == (True, False, NOW + 100)
-    assert (b.stored, b.expires, b.refused_reasons) == (False, None, ["DomainMismatch"])
+    assert (b.stored, b.expires, b.refused_reasons) == (False, None, ["InvalidDomain"])
     assert b.refusal_source == "inferred"
 
 
@@ -465,7 +476,7 @@ def test_probe_across_three_domains_two_refused_one_stored_then_deleted() -> Non
     records = attribute_cookies(writes, [], NOW, 4096)
     assert outcomes(records) == [
         ("_probe", ".test", "refused", True, ["InvalidDomain"]),
-        ("_probe", ".other.test", "refused", True, ["DomainMismatch"]),
+        ("_probe", ".other.test", "refused", True, ["InvalidDomain"]),
         ("_probe", ".shop.test", "removed-by-script", True, []),
         ("_probe", ".shop.test", "deleted", False, []),
     ]
@@ -588,7 +599,7 @@ def test_overwritten_then_deleted_is_removed_and_a_refused_deletion_removes_noth
         "deleted",
         "deleted",
     ]
-    assert [r.refused_reasons for r in records[2:4]] == [["DomainMismatch"], ["SecureOnly"]]
+    assert [r.refused_reasons for r in records[2:4]] == [["InvalidDomain"], ["SecureOnly"]]
 
 
 def test_thousands_of_writes_are_attributed_in_linear_time() -> None:
@@ -600,3 +611,196 @@ def test_thousands_of_writes_are_attributed_in_linear_time() -> None:
     assert len(records) == 40_000
     assert records[0].outcome == "refused"
     assert records[0].probe is False  # a different cookie name was accepted, not this one
+
+
+# -- Domain attributes and the Public Suffix List, as measured on Chromium 156 ---------
+
+
+@pytest.mark.parametrize(
+    ("line", "url", "reasons"),
+    [
+        ("a=1; Domain=.org", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=org", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=.ORG", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=org.", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=example.org.", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=..example.org", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=.", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=ex%61mple.org", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=www.example.org:80", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=*.example.org", "https://www.example.org/", ["InvalidDomain"]),
+        ("a=1; Domain=example.org", "https://www.example.org/", []),
+        ("a=1; Domain=uk", "https://www.shop.co.uk/", ["InvalidDomain"]),
+        ("a=1; Domain=io", "https://me.github.io/", ["InvalidDomain"]),
+        # the private section counts, as in Chromium
+        ("a=1; Domain=blogspot.com", "https://foo.blogspot.com/", ["InvalidDomain"]),
+        # wildcard and exception rules: *.kawasaki.jp, !city.kawasaki.jp
+        ("a=1; Domain=foo.kawasaki.jp", "https://www.foo.kawasaki.jp/", ["InvalidDomain"]),
+        ("a=1; Domain=kawasaki.jp", "https://www.city.kawasaki.jp/", ["InvalidDomain"]),
+        ("a=1; Domain=city.kawasaki.jp", "https://www.city.kawasaki.jp/", []),
+        # internationalised names: the Unicode form is turned into the ASCII one
+        ("a=1; Domain=пример.рф", "https://www.xn--e1afmkfd.xn--p1ai/", []),
+        ("a=1; Domain=рф", "https://www.xn--e1afmkfd.xn--p1ai/", ["InvalidDomain"]),
+        ("a=1; Domain=xn--p1ai", "https://www.xn--e1afmkfd.xn--p1ai/", ["InvalidDomain"]),
+        # a one-label name falls under the list's default rule
+        ("a=1; Domain=intranet", "https://www.intranet/", ["InvalidDomain"]),
+        # an IP address takes no Domain but its own
+        ("a=1; Domain=0.0.1", "https://127.0.0.1/", ["InvalidDomain"]),
+        ("a=1; Domain=127.0.0.1", "https://127.0.0.1/", []),
+    ],
+)
+def test_domain_attribute_refusals(line: str, url: str, reasons: list[str]) -> None:
+    assert inferred_refusal_reasons(parse(line, url), url) == reasons
+
+
+@pytest.mark.parametrize(
+    ("line", "url", "domain", "host_only"),
+    [
+        # a Domain naming a host no site can sit below makes a host-only cookie
+        ("a=1; Domain=github.io", "https://github.io/", "github.io", True),
+        ("a=1; Domain=localhost", "http://localhost/", "localhost", True),
+        ("a=1; Domain=intranet", "http://intranet/", "intranet", True),
+        ("a=1; Domain=.127.0.0.1", "http://127.0.0.1/", "127.0.0.1", True),
+        ("a=1; Domain=me.github.io", "https://me.github.io/", ".me.github.io", False),
+        (
+            "a=1; Domain=ПРИМЕР.рф",
+            "https://xn--e1afmkfd.xn--p1ai/",
+            ".xn--e1afmkfd.xn--p1ai",
+            False,
+        ),
+    ],
+)
+def test_domain_canonical_form(line: str, url: str, domain: str, host_only: bool) -> None:
+    cookie = parse(line, url)
+    assert (cookie.domain, cookie.host_only) == (domain, host_only)
+    assert inferred_refusal_reasons(cookie, url) == []
+
+
+@pytest.mark.parametrize(
+    ("domain", "suffix"),
+    [("org", True), ("org.", True), ("ORG", True), ("", True), ("kawasaki.jp", True),
+     ("foo.kawasaki.jp", True), ("city.kawasaki.jp", False), ("blogspot.com", True),
+     ("example.org", False), ("xn--p1ai", True)],
+)  # fmt: skip
+def test_public_suffixes(domain: str, suffix: bool) -> None:
+    assert is_public_suffix(domain) is suffix
+
+
+# -- names, values and attributes as Chromium reads them ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "disallowed"),
+    [
+        ("a=b", False),
+        ("a=b\tc", True),  # a tab inside the value (measured)
+        ("a\tb=c", True),
+        ("a=\tb\t", False),  # around it, a tab is whitespace
+        ("a=b\x01", True),
+        ("a=b\x7f", True),
+        ("a=first\nsecond=2", True),  # no longer cut at the line break: refused
+        ("a=b; Path=/\x1f", True),  # anywhere in the line
+    ],
+)
+def test_control_characters(line: str, disallowed: bool) -> None:
+    cookie = parse(line)
+    assert cookie.disallowed_character is disallowed
+    assert ("DisallowedCharacter" in inferred_refusal_reasons(cookie, PAGE)) is disallowed
+
+
+def test_only_space_and_tab_are_trimmed() -> None:
+    cookie = parse("\u00a0a\u2003=\u00a0b ; Path=/")
+    assert (cookie.name, cookie.value) == ("\u00a0a\u2003", "\u00a0b")
+
+
+def test_an_attribute_value_over_1024_bytes_is_ignored() -> None:
+    cookie = parse("a=1; Path=/ok; Path=/" + "p" * 1100, "https://e.com/x/y")
+    assert cookie.path == "/ok"
+    assert parse("a=1; Path=/" + "p" * 1022, "https://e.com/x/y").path == "/" + "p" * 1022
+
+
+def test_pieces_are_decoded_after_the_line_is_split() -> None:
+    # a byte sequence that is not UTF-8 must not swallow the ";" after it
+    cookie = parse_cookie_line("n=x\xc3; Path=/p", PAGE, NOW, lambda piece: piece.upper())
+    assert cookie is not None
+    assert (cookie.name, cookie.value, cookie.path) == ("N", "X\xc3", "/P")
+
+
+# -- header bytes ------------------------------------------------------------------------
+
+
+def devtools_form(data: bytes) -> str:
+    """A header value as Chromium's DevTools gives it: windows-1252, undefined bytes kept."""
+    return "".join(
+        bytes([b]).decode("cp1252", "strict") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b)
+        for b in data
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("café".encode(), "café"),
+        ("кука".encode(), "кука"),
+        ("\U0001f36a\u202e".encode(), "\U0001f36a\u202e"),
+        (bytes(range(0x80, 0xA0)), ""),  # continuation bytes alone: nothing
+        # not UTF-8, as DevTools reports it (measured): lead byte and its claimed bytes go
+        (b"ab\xffcd", "abcd"),
+        (b"ab\xe9tz", "ab"),
+        (b"\xc3\xa9ok\xc3", "éok"),
+        (b"\xf0\x9f\x8d", ""),
+        (b"\xc0\xafz", "z"),  # overlong
+        (b"a\xed\xa0\x80b", "a\ufffdb"),  # a surrogate (DevTools keeps it; we cannot)
+    ],
+)
+def test_header_bytes_read_as_the_jar_reads_them(data: bytes, text: str) -> None:
+    assert wire_bytes(devtools_form(data)) == data
+    assert as_devtools_text(data) == text
+
+
+def test_header_bytes_kept_escaped_and_text_left_alone() -> None:
+    assert escaped(b"inval\xff=x\xc3; Path=/") == "inval\\xff=x\\xc3; Path=/"
+    assert escaped("café".encode()) == "café"
+    assert wire_bytes("кука") is None  # already text: not one character per byte
+    assert without_surrogates("a\ud800b\udfff") == "a\ufffdb\ufffd"
+
+
+def test_header_cookie_with_utf8_bytes_matches_the_jar_and_devtools_refusals() -> None:
+    stored = header_write(devtools_form("café=crème; Path=/".encode()), [])
+    refused_line = "кука=1; Domain=other.example".encode()
+    refused = header_write(
+        devtools_form(refused_line),
+        [{"cookieLine": refused_line.decode(), "blockedReasons": ["InvalidDomain"]}],
+    )
+    jar = [{"name": "café", "value": "crème", "domain": "www.example.com", "path": "/"}]
+    good, bad = attribute_cookies([stored, refused], jar, NOW, 4096)
+    assert (good.name, good.value, good.raw, good.outcome) == (
+        "café",
+        "crème",
+        "café=crème; Path=/",
+        "stored",
+    )
+    assert (bad.name, bad.outcome, bad.refused_reasons, bad.refusal_source) == (
+        "кука",
+        "refused",
+        ["InvalidDomain"],
+        "browser",
+    )
+
+
+def test_header_cookie_that_is_not_utf8_keeps_its_bytes() -> None:
+    line = b"inval\xff\xfe=x\xc3; Path=/"
+    jar = [{"name": "inval", "value": "x", "domain": "www.example.com", "path": "/"}]
+    [record] = attribute_cookies([header_write(devtools_form(line), [])], jar, NOW, 4096)
+    assert (record.name, record.value, record.path, record.outcome) == ("inval", "x", "/", "stored")
+    assert record.raw == "inval\\xff\\xfe=x\\xc3; Path=/"
+
+
+def test_script_cookie_with_a_lone_surrogate_is_stored_as_u_fffd() -> None:
+    jar = [{"name": "js_\ud800", "value": "1", "domain": "a.b.shop.test", "path": "/"}]
+    [record] = attribute_cookies([script_write("js_\ud800=1; path=/")], jar, NOW, 4096)
+    assert (record.name, record.raw, record.outcome) == (
+        "js_\ufffd",
+        "js_\ufffd=1; path=/",
+        "stored",
+    )

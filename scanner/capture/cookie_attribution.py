@@ -23,14 +23,20 @@ looking for a place to store a cookie, not cookies the site keeps.
 
 Header writes come first, in request order, then script writes in the order the page's
 scripts made them; the order between the two groups is not known.
+
+A header line is read from its bytes as the browser's jar reads it (UTF-8, see
+scanner.capture.header_bytes), so names and values match the jar and DevTools' refusals;
+the record's ``raw`` keeps every byte (as ``\\xNN`` where it is not UTF-8).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from scanner.capture.cookies import CookieRequest, inferred_refusal_reasons, parse_cookie_line
+from scanner.capture.header_bytes import as_devtools_text, escaped, wire_bytes, without_surrogates
 from scanner.capture.model import CookieRecord
 
 CookieKey = tuple[str, str, str]
@@ -39,6 +45,8 @@ CookieKey = tuple[str, str, str]
 @dataclass(frozen=True)
 class CookieWrite:
     raw: str
+    """A Set-Cookie line as DevTools gives it (one character per byte, see
+    scanner.capture.header_bytes), or the string a script assigned to document.cookie."""
     url: str
     """The URL the cookie is set for: the response URL, or the document URL (script)."""
     source: str
@@ -50,8 +58,33 @@ class CookieWrite:
 
 
 @dataclass(frozen=True)
+class _Line:
+    """A write's line as DevTools shows it, as the record keeps it, and how to parse it."""
+
+    text: str
+    kept: str
+    wire: str
+    """What is split into name, value and attributes: for a header, its bytes (one
+    character each), each piece then decoded as the browser does."""
+    decode: Callable[[str], str]
+
+    @classmethod
+    def of(cls, write: CookieWrite) -> _Line:
+        data = wire_bytes(write.raw) if write.source == "header" else None
+        if data is None:  # a script's string, or a header already decoded
+            text = without_surrogates(write.raw)
+            return cls(text, text, text, str)
+        return cls(as_devtools_text(data), escaped(data), data.decode("latin-1"), _decoded_piece)
+
+
+def _decoded_piece(piece: str) -> str:
+    return as_devtools_text(piece.encode("latin-1"))
+
+
+@dataclass(frozen=True)
 class _Parsed:
     write: CookieWrite
+    line: _Line
     cookie: CookieRequest
     reasons: list[str]
     reason_source: str | None
@@ -82,20 +115,31 @@ def attribute_cookies(
     writes: list[CookieWrite], jar: list[dict[str, Any]] | None, now: float, max_chars: int
 ) -> list[CookieRecord]:
     """One record per write that names a cookie."""
-    jar_index = {(c["name"], c["domain"], c["path"]): c for c in jar or []}
+    jar_index = {_jar_key(c): c for c in jar or []}
     parsed = []
     for write in writes:
-        cookie = parse_cookie_line(write.raw, write.url, now)
+        line = _Line.of(write)
+        cookie = parse_cookie_line(line.wire, write.url, now, line.decode)
         if cookie is not None:
-            parsed.append(_Parsed(write, cookie, *_refusal(write, cookie)))
+            parsed.append(_Parsed(write, line, cookie, *_refusal(write, line.text, cookie)))
     outcomes = _Timeline(parsed, jar_index if jar is not None else None).outcomes()
     return [_record(p, o, now, max_chars) for p, o in zip(parsed, outcomes, strict=True)]
 
 
-def _refusal(write: CookieWrite, cookie: CookieRequest) -> tuple[list[str], str | None]:
+def _jar_key(cookie: dict[str, Any]) -> CookieKey:
+    """A jar cookie's key; DevTools may report a surrogate code point from bytes that are
+    not UTF-8, which the records hold as U+FFFD."""
+    return (
+        without_surrogates(cookie["name"]),
+        cookie["domain"],
+        without_surrogates(cookie["path"]),
+    )
+
+
+def _refusal(write: CookieWrite, line: str, cookie: CookieRequest) -> tuple[list[str], str | None]:
     if write.browser_blocked is not None:
         for blocked in write.browser_blocked:
-            if blocked.get("cookieLine") == write.raw:
+            if without_surrogates(blocked.get("cookieLine", "")) == line:
                 return list(blocked.get("blockedReasons", [])), "browser"
         return [], None
     inferred = inferred_refusal_reasons(cookie, write.url)
@@ -190,7 +234,7 @@ def _record(parsed: _Parsed, outcome: _Outcome, now: float, max_chars: int) -> C
         set_by_url=write.set_by_url,
         set_by_request=write.set_by_request,
         frame_url=write.frame_url,
-        raw=write.raw[:max_chars],
+        raw=parsed.line.kept[:max_chars],
         secure=cookie.secure,
         http_only=cookie.http_only,
         same_site=cookie.same_site,

@@ -38,6 +38,9 @@ REALSHOP = "www.realshop.test"
 # A control site with first-party pages only.
 CONTROL = "www.control.test"
 
+# A page that sets hostile cookies (names, bytes, sizes), for the cookie jar comparison.
+COOKIE_JAR = "www.cookiejar.test"
+
 # The real libraries' CDN and collection hosts, as their official setup names them.
 POSTHOG_ASSETS = "us-assets.i.posthog.com"
 POSTHOG_API = "us.i.posthog.com"
@@ -85,6 +88,7 @@ ALL_HOSTS: tuple[str, ...] = (
     REALSHOP_APEX,
     REALSHOP,
     CONTROL,
+    COOKIE_JAR,
     *REAL_TRACKER_HOSTS,
 )
 """Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""

@@ -7,6 +7,7 @@ from . import (
     analytics,
     bench,
     control,
+    cookie_jar,
     external,
     realshop,
     retargeting,
@@ -31,6 +32,7 @@ def build_sites(urls: WorldUrls, bench_pages: int = 0) -> dict[str, Handler]:
         realshop,
         sink,
         control,
+        cookie_jar,
     )
     for part in parts:
         sites.update(part.routes(urls))
