@@ -5,7 +5,7 @@ setup:
 	@scripts/setup.sh
 
 demo: setup
-	.venv/bin/scanner demo --out demo-output
+	.venv/bin/scanner demo --out demo-output --overwrite
 
 test: setup
 	.venv/bin/python -m pytest

@@ -7,6 +7,7 @@ line and the scan result's record of "settings used" all speak the same names.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 from scanner.errors import ConfigError, read_user_file
+from scanner.hosts_file import check_host_map, read_hosts_file
+from scanner.trust import certificate_hashes, is_spki_hash
 
 TRACKING_PARAMETERS = (
     "utm_*",
@@ -82,6 +85,11 @@ class ScanSettings:
 
 
 _CHOICES = {"progress": ("auto", "always", "never")}
+MAX_TIMEOUT_S = 86_400
+MAX_MS = 86_400_000
+"""Waits are capped at a day: the browser's timers overflow past about 24.8 days."""
+FILE_SETTINGS = {"trust_cert": "trusted_spki", "hosts_file": "host_map"}
+"""Config-file keys naming files, and the setting each file adds to."""
 
 
 CONFIG_TABLES = ("scan", "rules", "report")
@@ -168,11 +176,65 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
     for name in never_negative:
         if getattr(settings, name) < 0:
             raise ConfigError(f"{origin}: {name} must not be negative")
-    if settings.timeout <= 0:
+    for name in ("min_dwell_ms", "settle_quiet_ms", "settle_max_ms"):
+        if getattr(settings, name) > MAX_MS:
+            raise ConfigError(f"{origin}: {name} must be at most {MAX_MS} (a day)")
+    if not math.isfinite(settings.timeout) or settings.timeout <= 0:
         raise ConfigError(f"{origin}: timeout must be a positive number of seconds")
+    if settings.timeout > MAX_TIMEOUT_S:
+        raise ConfigError(f"{origin}: timeout must be at most {MAX_TIMEOUT_S} seconds (a day)")
+    for value in settings.trusted_spki:
+        if not is_spki_hash(value):
+            raise ConfigError(
+                f"{origin}: trusted_spki {value!r} is not a base64 SHA-256 hash (44 characters); "
+                "give the server's certificate instead with --trust-cert FILE"
+            )
+    problem = check_host_map(settings.host_map)
+    if problem:
+        raise ConfigError(f"{origin}: host_map {problem}")
     for name, choices in _CHOICES.items():
         if getattr(settings, name) not in choices:
             raise ConfigError(f"{origin}: {name} must be one of {', '.join(choices)}")
+
+
+def expand_file_settings(table: dict[str, Any], base: Path, origin: str) -> dict[str, Any]:
+    """A ``[scan]`` table with ``trust_cert`` and ``hosts_file`` (a path or a list of
+    paths, relative to ``base``) replaced by the hashes and mappings their files give,
+    added to the table's own ``trusted_spki`` and ``host_map``."""
+    expanded = {key: value for key, value in table.items() if key not in FILE_SETTINGS}
+    if "trust_cert" in table:
+        own = _check_type("trusted_spki", table.get("trusted_spki", []), list[str], origin)
+        files = [base / path for path in _path_list(table["trust_cert"], "trust_cert", origin)]
+        expanded["trusted_spki"] = trusted_hashes(own, files, "trust_cert")
+    if "hosts_file" in table:
+        own = _check_type("host_map", table.get("host_map", {}), dict[str, str], origin)
+        files = [base / path for path in _path_list(table["hosts_file"], "hosts_file", origin)]
+        expanded["host_map"] = mapped_hosts(files, own, "hosts_file")
+    return expanded
+
+
+def trusted_hashes(hashes: list[str], cert_files: list[Path], what: str) -> list[str]:
+    """``hashes`` and then the SPKI hashes of the certificates in ``cert_files``, once each."""
+    found = [*hashes]
+    for path in cert_files:
+        found += certificate_hashes(path, what)
+    return list(dict.fromkeys(found))
+
+
+def mapped_hosts(hosts_files: list[Path], host_map: dict[str, str], what: str) -> dict[str, str]:
+    """The mappings of ``hosts_files`` (the first file naming a host wins), then
+    ``host_map``, which wins over them."""
+    found: dict[str, str] = {}
+    for path in hosts_files:
+        found = {**read_hosts_file(path, what), **found}
+    return {**found, **host_map}
+
+
+def _path_list(value: Any, key: str, origin: str) -> list[str]:
+    paths = [value] if isinstance(value, str) else value
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
+        raise ConfigError(f"{origin}: {key} must be a file name or a list of them, got {value!r}")
+    return paths
 
 
 def check_start_url(url: str) -> str:
@@ -183,4 +245,12 @@ def check_start_url(url: str) -> str:
             f"start URL {url!r} is not an http(s) URL with a host; "
             "give a full address such as https://www.example.com/"
         )
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        raise ConfigError(
+            f"start URL {url!r} has an invalid port; a port is a number from 1 to 65535"
+        ) from None
+    if parts.port == 0:
+        raise ConfigError(f"start URL {url!r} has port 0; a port is a number from 1 to 65535")
     return url

@@ -1,6 +1,18 @@
-"""Errors that reach the user as one clear line (never a traceback)."""
+"""Errors that reach the user as one clear line (never a traceback), and the exit codes."""
 
 from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+"""Findings at or above --fail-on; dpa check: problems; verify: tampered."""
+EXIT_USAGE = 2
+"""Bad input (URL, option, config file, key, passphrase, output folder) or no browser."""
+EXIT_INCOMPLETE = 3
+"""The scan left pages unvisited or rendered none; verify: intact but unsigned."""
+EXIT_INTERNAL = 4
+"""A scanner bug: an unexpected error, or a scan result that does not match its schema."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C outside the crawl (128 + SIGINT, as shells report it)."""
 
 
 class UserError(Exception):
@@ -13,6 +25,10 @@ class ConfigError(UserError):
 
 class BrowserNotFoundError(UserError):
     """No Chromium to drive."""
+
+
+class OutputFolderError(UserError):
+    """The output folder cannot be used: it holds an audit, or cannot be written."""
 
 
 def read_user_file(path: Path, what: str, fix: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from scanner import __version__
+from scanner.audit_folder import JOURNAL_FILE, SCAN_FILE
 from scanner.capture.screenshots import clear_screenshots
 from scanner.config import ScanSettings, check_start_url
 from scanner.crawl.browser import browser_version, find_browser, prepare_profile, visitor_user_agent
@@ -23,8 +24,6 @@ from scanner.crawl.spider import SiteSpider
 from scanner.result.validation import page_problems
 from scanner.result.writer import summarise, write_scan_json
 
-SCAN_FILE = "scan.json"
-JOURNAL_FILE = "scan.pages.jsonl"
 LOG_FILE = "crawl.log"
 CONSENT_NOTE = (
     "Pages were visited without any interaction with a consent banner: everything "
@@ -43,16 +42,35 @@ class ScanOutcome:
     """When no page could be rendered: the first failure, to tell the user why."""
 
 
-def run_scan(start_url: str, out_dir: Path, settings: ScanSettings) -> ScanOutcome:
-    """Crawl ``start_url`` and write ``out_dir/scan.json``; return what happened."""
-    check_start_url(start_url)
+@dataclass(frozen=True)
+class Browser:
+    """The Chromium a scan drives, found before anything is written."""
+
+    executable: str
+    version: str
+    user_agent: str
+    """The visitor's user agent: the configured one, or Chromium's own without 'Headless'."""
+
+
+def find_scan_browser(settings: ScanSettings) -> Browser:
+    """The configured (or found) Chromium; BrowserNotFoundError when there is none."""
     executable = find_browser(settings.browser_path)
     version = browser_version(executable)
-    user_agent = settings.user_agent or visitor_user_agent(version)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    return Browser(executable, version, settings.user_agent or visitor_user_agent(version))
+
+
+def run_scan(
+    start_url: str, out_dir: Path, settings: ScanSettings, browser: Browser
+) -> ScanOutcome:
+    """Crawl ``start_url`` and write ``out_dir/scan.json``; return what happened.
+
+    ``out_dir`` is a folder claimed with :func:`scanner.audit_folder.claim_output_folder`:
+    it exists and holds no audit.
+    """
+    check_start_url(start_url)
+    executable, version, user_agent = browser.executable, browser.version, browser.user_agent
     journal = out_dir / JOURNAL_FILE
-    journal.unlink(missing_ok=True)
-    clear_screenshots(out_dir)
+    clear_screenshots(out_dir)  # a failed scan's shots, in a folder that holds no audit
     started = _now()
     with tempfile.TemporaryDirectory(prefix="scanner-profile-") as profile:
         scrapy_settings = crawl_settings(

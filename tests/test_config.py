@@ -325,3 +325,34 @@ def test_check_start_url_rejects(url: str) -> None:
         f"start URL {url!r} is not an http(s) URL with a host; "
         "give a full address such as https://www.example.com/"
     )
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_timeout_must_be_a_finite_number(value: float) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"timeout": value}, origin="cfg")
+    assert str(raised.value) == "cfg: timeout must be a positive number of seconds"
+
+
+def test_waits_are_capped_at_a_day() -> None:
+    assert build_settings({"timeout": 86_400, "settle_max_ms": 86_400_000}).timeout == 86_400
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"timeout": 86_401}, origin="cfg")
+    assert str(raised.value) == "cfg: timeout must be at most 86400 seconds (a day)"
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"min_dwell_ms": 2**63 - 1}, origin="cfg")
+    assert str(raised.value) == "cfg: min_dwell_ms must be at most 86400000 (a day)"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.example.com:99999/", "https://www.example.com:0/", "http://a.test:-1/"]
+)
+def test_check_start_url_rejects_ports_out_of_range(url: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        check_start_url(url)
+    assert str(raised.value).startswith(f"start URL {url!r} has ")
+    assert str(raised.value).endswith("a port is a number from 1 to 65535")
+
+
+def test_check_start_url_accepts_the_highest_port() -> None:
+    assert check_start_url("https://a.test:65535/") == "https://a.test:65535/"

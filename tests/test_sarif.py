@@ -312,3 +312,43 @@ def test_schema_rejects_a_broken_document(sarif: dict[str, Any]) -> None:
 def test_rule_name() -> None:
     assert rule_name("x-content-type-options-missing") == "XContentTypeOptionsMissing"
     assert rule_name("csp-script-data-uri") == "CspScriptDataUri"
+
+
+BIDI_SUBJECT = "admin\u202egpj.exe\u2066x\u2069\u200f@www.shop.test"
+BIDI_URL = "https://www.shop.test/\u202elanigiro"
+
+
+@pytest.fixture(scope="module")
+def bidi_sarif_file(catalog: RuleCatalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    finding = make_finding(
+        catalog,
+        "cookie-third-party",
+        BIDI_SUBJECT,
+        [BIDI_URL],
+        message=f"Cookie {BIDI_SUBJECT} on {BIDI_URL} \ud800",
+    )
+    path = tmp_path_factory.mktemp("bidi") / "results.sarif"
+    write_sarif(path, findings_document([finding], SCAN), catalog)
+    return path
+
+
+def test_bidi_controls_are_shown_as_escapes_in_what_a_dashboard_displays(
+    bidi_sarif_file: Path,
+) -> None:
+    [result] = json.loads(bidi_sarif_file.read_text(encoding="utf-8"))["runs"][0]["results"]
+    visible = "admin\\u202egpj.exe\\u2066x\\u2069\\u200f@www.shop.test"
+    assert result["message"]["text"] == (
+        f"Cookie {visible} on https://www.shop.test/\\u202elanigiro \\ud800"
+    )
+    assert result["locations"][0]["logicalLocations"][0]["name"] == visible
+    # machine-readable values stay exact, and the fingerprint is that of the real subject
+    assert result["properties"]["subject"] == BIDI_SUBJECT
+    assert result["locations"][0]["properties"]["page"] == BIDI_URL
+    assert "%E2%80%AE" in result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+
+def test_no_invisible_character_reaches_the_file_itself(bidi_sarif_file: Path) -> None:
+    text = bidi_sarif_file.read_text(encoding="utf-8")
+    for character in ("\u202e", "\u2066", "\u2069", "\u200f", "\ud800"):
+        assert character not in text
+    assert "\\u202e" in text

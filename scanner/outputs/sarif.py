@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from scanner.findings.catalog import Rule, RuleCatalog
+from scanner.report.text import INVISIBLE
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -45,6 +46,18 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "3.0", "info": "0.0"}
 PRECISION = "high"
 """The scanner reports what a real browser observed, not what a heuristic guessed."""
+
+
+def legible(text: str) -> str:
+    """Control, bidi and other invisible characters written as ``\\uXXXX``.
+
+    In text a dashboard shows (messages, subjects), the escape is what the reader sees:
+    a site's U+202E cannot make a cookie name or URL read backwards. Applied to the JSON
+    text of the whole file, the same six characters are JSON escapes: values are
+    unchanged for a program, nothing invisible reaches a terminal or editor, and a lone
+    surrogate cannot break the UTF-8 encoding.
+    """
+    return INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def rule_name(rule_id: str) -> str:
@@ -148,7 +161,7 @@ def _result(finding: dict[str, Any], rule_index: int, start_url: str) -> dict[st
     for page in pages[:MAX_LOCATIONS]:
         location: dict[str, Any] = {
             "physicalLocation": {"artifactLocation": {"uri": artifact_uri(page)}},
-            "logicalLocations": [{"name": subject, "kind": "resource"}],
+            "logicalLocations": [{"name": legible(subject), "kind": "resource"}],
         }
         if artifact_uri(page) != page:
             location["properties"] = {"page": page}  # the URL exactly as the scan saw it
@@ -157,7 +170,7 @@ def _result(finding: dict[str, Any], rule_index: int, start_url: str) -> dict[st
         "ruleId": finding["rule_id"],
         "ruleIndex": rule_index,
         "level": level(finding["severity"]),
-        "message": {"text": finding["message"]},
+        "message": {"text": legible(finding["message"])},
         "locations": locations,
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding["rule_id"], subject)},
         "properties": {
@@ -228,7 +241,7 @@ def sarif_document(findings_doc: dict[str, Any], catalog: RuleCatalog) -> dict[s
 
 def write_sarif(path: Path, findings_doc: dict[str, Any], catalog: RuleCatalog) -> None:
     """Write the SARIF log atomically: a reader never sees half a file."""
-    text = json.dumps(sarif_document(findings_doc, catalog), indent=1, ensure_ascii=False)
+    text = legible(json.dumps(sarif_document(findings_doc, catalog), indent=1, ensure_ascii=False))
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".partial", dir=path.parent
     )

@@ -1,0 +1,106 @@
+"""After a crawl: the rules, the reports and the manifest, and the exit code they make."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from scanner.cli.inputs import Tables, bundle_options, rule_settings
+from scanner.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_OK
+from scanner.findings.model import SEVERITIES
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def analyse(
+    args: argparse.Namespace,
+    out_dir: Path,
+    tables: Tables,
+    vendor_files: list[Path],
+    default_dpa_dir: Path | None = None,
+    options: Any = None,
+    shown_dir: Path | None = None,
+) -> int:
+    """Rules, then reports and the evidence manifest; the --fail-on verdict.
+
+    ``shown_dir`` is the folder named to the user, when the audit is written elsewhere
+    first (a scan replacing an audit moves its folder into place at the end).
+    """
+    from scanner.findings.analysis import analyse_scan
+    from scanner.outputs.bundle import finish_bundle
+    from scanner.report.redaction import report_redactor
+
+    shown = shown_dir or out_dir
+    settings, catalog = rule_settings(args, tables, vendor_files, default_dpa_dir)
+    options = options or bundle_options(args, tables)
+
+    def redact(context: Any, document: Any) -> Any:
+        return report_redactor(context, options.redact).document(document)
+
+    analysis = analyse_scan(out_dir, settings, catalog, redact)
+    counts = Counter(finding.severity for finding in analysis.findings)
+    summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
+    say(f"{len(analysis.findings)} findings ({summary or 'none'}) -> {shown / 'findings.json'}")
+    bundle = finish_bundle(out_dir, analysis, options)
+    signed = f"signed by {bundle.key_fingerprint}" if bundle.key_fingerprint else "unsigned"
+    say(
+        f"Report ({bundle.report_pages} pages) -> {shown / 'report.pdf'} and report.html; "
+        f"manifest.json {signed}, "
+        f"evidence fingerprint {bundle.evidence_fingerprint} (sealed in "
+        f"{bundle.sealing_seconds:.3f} s)"
+    )
+    if bundle.encrypted:
+        say(f"{len(bundle.encrypted)} raw evidence files encrypted (.enc)")
+    return gate(getattr(args, "fail_on", None), counts)
+
+
+def gate(fail_on: str | None, counts: Counter[str]) -> int:
+    """The pre-launch gate: findings at or above --fail-on make the command fail."""
+    if fail_on is None:
+        return EXIT_OK
+    at_or_above = [s for s in SEVERITIES[: SEVERITIES.index(fail_on) + 1] if counts.get(s)]
+    if not at_or_above:
+        return EXIT_OK
+    total = sum(counts[s] for s in at_or_above)
+    detail = ", ".join(f"{counts[s]} {s}" for s in at_or_above)
+    say(f"fail-on {fail_on}: {total} findings at {fail_on} or above ({detail})")
+    return EXIT_FINDINGS
+
+
+def crawl_summary(outcome: Any, shown_dir: Path | None) -> str:
+    """What the crawl did, and where scan.json is (when it is kept)."""
+    counts = outcome.outcomes
+    where = f" -> {shown_dir / outcome.scan_file.name}" if shown_dir else ""
+    return (
+        f"Scanned {sum(counts.values())} pages ({counts.get('rendered', 0)} rendered, "
+        f"{counts.get('failed', 0)} failed, {counts.get('not-html', 0)} not HTML){where}"
+    )
+
+
+def verdict(outcome: Any) -> int:
+    """The crawl's own exit code, with the line that explains it."""
+    counts = outcome.outcomes
+    if outcome.schema_problems:
+        say(
+            f"error: scan.json does not match its schema ({outcome.schema_problems[0]}); "
+            "this is a scanner bug, please report it with the scan folder"
+        )
+        return EXIT_INTERNAL
+    if not counts.get("rendered"):
+        hint = f" ({outcome.first_error})" if outcome.first_error else ""
+        say(f"error: no page could be rendered{hint}")
+        if outcome.first_error and outcome.first_error.startswith("tls:"):
+            say("hint: if you trust this server, pass its key hash with --trust-spki")
+        return EXIT_INCOMPLETE
+    if not outcome.complete:
+        say(
+            f"warning: the scan is incomplete ({outcome.finish_reason}); "
+            "scan.json lists the pages not visited"
+        )
+        return EXIT_INCOMPLETE
+    return EXIT_OK
