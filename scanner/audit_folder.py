@@ -21,9 +21,9 @@ from pathlib import Path
 
 from scanner.errors import OutputFolderError
 from scanner.evidence.manifest import MANIFEST_FILE
+from scanner.folder_names import JOURNAL_FILE, RUN_FILE, SCAN_FILE, STATE_DIR
 
-SCAN_FILE = "scan.json"
-JOURNAL_FILE = "scan.pages.jsonl"
+__all__ = ["JOURNAL_FILE", "SCAN_FILE"]
 
 
 class FolderState(Enum):
@@ -34,6 +34,8 @@ class FolderState(Enum):
 
 def folder_state(folder: Path) -> FolderState:
     """What ``folder`` holds, as far as a new scan into it is concerned."""
+    if (folder / STATE_DIR / RUN_FILE).exists():  # a Ctrl-C leaves scan.json beside it
+        return FolderState.INTERRUPTED
     if (folder / SCAN_FILE).exists() or (folder / MANIFEST_FILE).exists():
         return FolderState.FINISHED
     if (folder / JOURNAL_FILE).exists():
@@ -85,8 +87,8 @@ def claim_output_folder(out: Path, overwrite: bool) -> OutputFolder:
         )
     if state is FolderState.INTERRUPTED and not overwrite:
         raise OutputFolderError(
-            f"--out {out} holds an interrupted scan ({JOURNAL_FILE} without {SCAN_FILE}), "
-            "kept so that it can be resumed; use a new folder, or --overwrite"
+            f"--out {out} holds an interrupted scan; continue it with: scanner scan "
+            f"--resume {out} (or use a new folder, or --overwrite)"
         )
     if state is FolderState.FREE:
         _create(out)

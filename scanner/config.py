@@ -68,6 +68,12 @@ class ScanSettings:
     max_per_pattern: int = 20
     """Pages per URL shape (dates and ids in the path folded, query values ignored):
     the guard against calendars, session ids and query-string explosion."""
+    trap_max_growth_chain: int = 20
+    """Pages in a row that each generate the next one (``/n/1`` -> ``/n/2`` -> ...)."""
+    trap_max_numeric_run: int = 5
+    """Number segments in a row in one path (``/a/1/2/3/4/5/6`` is a trap)."""
+    trap_max_segment_repeats: int = 3
+    """How often one path segment may repeat (a broken relative link's output)."""
     browser_path: str = ""
     host_map: dict[str, str] = field(default_factory=dict)
     """Host name pattern -> IP address, for the browser and the crawler alike
@@ -162,7 +168,16 @@ def _check_type(key: str, value: Any, hint: Any, origin: str) -> Any:
 
 
 def _check_ranges(settings: ScanSettings, origin: str) -> None:
-    positive = ("max_pages", "max_depth", "concurrency", "max_per_pattern", "max_body_bytes")
+    positive = (
+        "max_pages",
+        "max_depth",
+        "concurrency",
+        "max_per_pattern",
+        "max_body_bytes",
+        "trap_max_growth_chain",
+        "trap_max_numeric_run",
+        "trap_max_segment_repeats",
+    )
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{origin}: {name} must be at least 1")

@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,12 +14,14 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from scanner import __version__
-from scanner.audit_folder import JOURNAL_FILE, SCAN_FILE
+from scanner.audit_folder import SCAN_FILE
 from scanner.capture.screenshots import clear_screenshots
 from scanner.config import ScanSettings, check_start_url
 from scanner.crawl.browser import browser_version, find_browser, prepare_profile, visitor_user_agent
+from scanner.crawl.resumable_spider import CrawlResume, ResumableSpider
 from scanner.crawl.settings import crawl_settings
 from scanner.crawl.spider import SiteSpider
+from scanner.result.resume import RunRecord, begin_resume, end_run, resumed_fields, start_run_record
 from scanner.result.validation import page_problems
 from scanner.result.writer import summarise, write_scan_json
 
@@ -68,37 +69,58 @@ def run_scan(
     it exists and holds no audit.
     """
     check_start_url(start_url)
-    executable, version, user_agent = browser.executable, browser.version, browser.user_agent
-    journal = out_dir / JOURNAL_FILE
     clear_screenshots(out_dir)  # a failed scan's shots, in a folder that holds no audit
-    started = _now()
-    with tempfile.TemporaryDirectory(prefix="scanner-profile-") as profile:
-        scrapy_settings = crawl_settings(
-            settings,
-            browser_path=executable,
-            user_agent=user_agent,
-            profile_dir=prepare_profile(Path(profile)),
-            journal=journal,
-            log_file=out_dir / LOG_FILE,
-            out_dir=out_dir,
-        )
-        process = CrawlerProcess(settings=scrapy_settings)
-        crawler = process.create_crawler(SiteSpider)
-        process.crawl(crawler, start_url=start_url, settings=settings)
-        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep what was seen
-            process.start()
+    record = start_run_record(out_dir, start_url, settings)
+    return _crawl(record, browser, resume=None)
+
+
+def resume_scan(out_dir: Path, browser: Browser, progress: str | None = None) -> ScanOutcome:
+    """Continue the interrupted scan in ``out_dir`` (see :mod:`scanner.result.resume`)
+    with the settings it was started with (``progress`` aside); ResumeError if none."""
+    state = begin_resume(out_dir)
+    if progress is not None:
+        state.record.settings.progress = progress
+    return _crawl(state.record, browser, resume=state.crawl)
+
+
+def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> ScanOutcome:
+    start_url, out_dir, settings = record.start_url, record.out_dir, record.settings
+    executable, version, user_agent = browser.executable, browser.version, browser.user_agent
+    journal = record.page_journal
+    scrapy_settings = crawl_settings(
+        settings,
+        browser_path=executable,
+        user_agent=user_agent,
+        profile_dir=prepare_profile(record.profile_dir),
+        journal=journal,
+        log_file=out_dir / LOG_FILE,
+        out_dir=out_dir,
+    )
+    scrapy_settings["LOG_FILE_APPEND"] = resume is not None
+    process = CrawlerProcess(settings=scrapy_settings)
+    crawler = process.create_crawler(ResumableSpider)
+    process.crawl(
+        crawler, start_url=start_url, settings=settings, crawl_log=record.crawl_log, resume=resume
+    )
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep what was seen
+        process.start()
     _close_log_file(out_dir / LOG_FILE)
     finish_reason = str(crawler.stats.get_value("finish_reason") or "interrupted")
     spider: SiteSpider | None = crawler.spider
     outcomes, visited, problems = summarise(journal, page_problems)
-    complete = finish_reason == "finished"
+    not_visited = (
+        spider.not_visited(visited, finish_reason)
+        if spider is not None
+        else [{"url": start_url, "reason": finish_reason}]
+    )
+    complete = finish_reason == "finished" and not not_visited
     envelope = _envelope(
         start_url=start_url,
         settings=settings,
         spider=spider,
-        visited=visited,
+        not_visited=not_visited,
         outcomes=dict(outcomes),
-        timing=(started, _now()),
+        timing=(record.started_at, _now()),
         complete=complete,
         finish_reason=finish_reason,
         browser={
@@ -111,8 +133,11 @@ def run_scan(
         },
     )
     scan_file = out_dir / SCAN_FILE
+    envelope.update(resumed_fields(record))
     write_scan_json(scan_file, envelope, journal)
-    journal.unlink(missing_ok=True)
+    end_run(record, finish_reason)
+    if finish_reason == "finished":  # else kept, with the run's state, for a resume
+        journal.unlink(missing_ok=True)
     first_error = None if outcomes.get("rendered") else _first_error(scan_file)
     return ScanOutcome(scan_file, dict(outcomes), complete, finish_reason, problems, first_error)
 
@@ -144,7 +169,7 @@ def _envelope(
     start_url: str,
     settings: ScanSettings,
     spider: SiteSpider | None,
-    visited: set[str],
+    not_visited: list[dict[str, str]],
     outcomes: dict[str, int],
     timing: tuple[str, str],
     complete: bool,
@@ -153,16 +178,13 @@ def _envelope(
 ) -> dict[str, Any]:
     frontier = spider.frontier if spider is not None else None
     skipped = [dataclasses.asdict(skip) for skip in frontier.skipped] if frontier else []
-    not_visited = (
-        [url for url in frontier.admitted_urls if url not in visited] if frontier else [start_url]
-    )
     return {
         "scanner": {"name": "site-compliance-scanner", "version": __version__},
         "start_url": start_url,
         "site": frontier.site if frontier else None,
         "started_at": timing[0],
         "finished_at": timing[1],
-        "complete": complete and not not_visited,
+        "complete": complete,
         "finish_reason": finish_reason,
         "consent": {"state": "before-consent", "note": CONSENT_NOTE},
         "browser": browser,
@@ -175,7 +197,7 @@ def _envelope(
             "not_visited": len(not_visited),
             "skipped": dict(frontier.skip_counts) if frontier else {},
         },
-        "not_visited": [{"url": url, "reason": finish_reason} for url in not_visited],
+        "not_visited": not_visited,
         "skipped": skipped,
         "external_hosts": dict(frontier.external_hosts) if frontier else {},
     }

@@ -141,8 +141,8 @@ def test_an_interrupted_scan_is_never_deleted(tmp_path: Path, overwrite: bool) -
     assert run.returncode == 2
     if not overwrite:
         assert stderr_lines(run) == [
-            f"error: --out {folder} holds an interrupted scan (scan.pages.jsonl without "
-            "scan.json), kept so that it can be resumed; use a new folder, or --overwrite"
+            f"error: --out {folder} holds an interrupted scan; continue it with: scanner scan "
+            f"--resume {folder} (or use a new folder, or --overwrite)"
         ]
     assert snapshot(folder) == before
     assert siblings(folder) == []
@@ -253,3 +253,14 @@ def test_ctrl_c_during_an_overwrite_keeps_both_audits(audit: Path) -> None:
         f"the scan was interrupted, so the audit in {audit} is unchanged; "
         f"this scan's audit is in {kept}"
     ) in stderr
+
+
+def test_a_scan_stopped_by_ctrl_c_is_interrupted_though_it_wrote_scan_json(tmp_path: Path) -> None:
+    folder = make_folder(
+        tmp_path / "stopped",
+        {"scan.json": b"{}", ".scan-state/run.json": b"{}", "scan.pages.jsonl": b""},
+    )
+    assert folder_state(folder) is FolderState.INTERRUPTED
+    assert folder_state(make_folder(tmp_path / "done", {"scan.json": b"{}"})) is (
+        FolderState.FINISHED
+    )

@@ -22,7 +22,8 @@ ALL_NAMES = (
     "browser_path, concurrency, exclude_hosts, exclude_paths, host_map, include_hosts, "
     "include_paths, max_body_bytes, max_depth, max_pages, max_per_pattern, max_value_chars, "
     "min_dwell_ms, obey_robots, progress, screenshots, settle_max_ms, settle_quiet_ms, "
-    "strip_parameters, timeout, trusted_spki, use_sitemap, user_agent"
+    "strip_parameters, timeout, trap_max_growth_chain, trap_max_numeric_run, "
+    "trap_max_segment_repeats, trusted_spki, use_sitemap, user_agent"
 )
 
 # -- build_settings -------------------------------------------------------------------

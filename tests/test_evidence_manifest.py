@@ -97,6 +97,9 @@ def _assert_tampered(folder: Path, named: str, **kwargs) -> list[str]:
 def test_manifest_lists_every_file_sorted_with_size_and_hash(tmp_path: Path) -> None:
     folder = _write_files(tmp_path)
     (folder / "evidence" / "har" / "0002.har.partial").write_bytes(b"half written")
+    (folder / "scan.pages.jsonl").write_bytes(b"{}\n")  # an interrupted scan's state
+    (folder / ".scan-state").mkdir()
+    (folder / ".scan-state" / "run.json").write_bytes(b"{}")
     manifest = _manifest(folder)
     assert manifest["format"] == "scanner-evidence-manifest/1"
     assert [entry["path"] for entry in manifest["files"]] == sorted(FILES)

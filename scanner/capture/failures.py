@@ -13,6 +13,10 @@ _BY_PREFIX = (
     ("net::ERR_CONNECTION_", "connection"),
     ("net::ERR_ADDRESS_UNREACHABLE", "connection"),
     ("net::ERR_EMPTY_RESPONSE", "connection"),
+    # the connection closed before the body was complete
+    ("net::ERR_CONTENT_LENGTH_MISMATCH", "connection"),
+    ("net::ERR_INCOMPLETE_CHUNKED_ENCODING", "connection"),
+    ("net::ERR_INVALID_CHUNKED_ENCODING", "connection"),
     ("net::ERR_BLOCKED_BY_CSP", "csp"),
     ("csp", "csp"),
     ("mixed-content", "mixed-content"),

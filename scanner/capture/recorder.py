@@ -110,6 +110,10 @@ class PageRecorder:
         self._sent_while_leaving: list[RequestRecord] = []
         self._writes_kept = self._writes_dropped = 0
         self._completed = False
+        self._document_failed = asyncio.Event()
+        self.document_error: str | None = None
+        """The browser's error for the page's own document when it failed while loading,
+        with the document's URL (the last hop of a redirect chain)."""
 
     # -- attaching -------------------------------------------------------------------
 
@@ -400,6 +404,28 @@ class PageRecorder:
         error_text = request.failure or "unknown error"
         tracked.record.failure = Failure(error_text=error_text, reason=failure_reason(error_text))
         self._spawn(self._read_request_headers(tracked))
+        if self._ends_the_load(tracked.record):
+            self.document_error = f"{error_text} at {tracked.record.url}"
+            self._document_failed.set()
+
+    def _ends_the_load(self, record: RequestRecord) -> bool:
+        """Whether a failed request is the page's own document failing while it loads
+        (a body cut short, say): the navigation would otherwise wait for a load event
+        that never comes. An aborted navigation is not (a download, or a script sending
+        the page elsewhere: the navigation reports those itself)."""
+        failure = record.failure
+        return (
+            self._phase == "load"
+            and record.navigation
+            and record.frame == 0
+            and failure is not None
+            and not failure.error_text.startswith("net::ERR_ABORTED")
+        )
+
+    async def document_failure(self) -> str:
+        """Wait until the page's own document fails while loading; its browser error."""
+        await self._document_failed.wait()
+        return self.document_error or "unknown error"
 
     def on_console(self, message: ConsoleMessage) -> None:
         level = _CONSOLE_LEVELS.get(message.type)

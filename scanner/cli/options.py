@@ -11,14 +11,17 @@ from scanner.findings.model import SEVERITIES
 NOT_SETTINGS = {
     "command", "out", "overwrite", "config", "url", "host_map_items", "hosts_files",
     "trust_certs", "handler", "scan_dir", "dpa_dir", "fail_on", "auditor", "previous",
-    "sign_key", "passphrase_file", "encrypt_for", "show_personal_data",
+    "sign_key", "passphrase_file", "encrypt_for", "show_personal_data", "resume",
+    "option_flags",
 }  # fmt: skip
 """Parsed options that are not ScanSettings (or are turned into them first)."""
 
 
-def output_options(parser: argparse.ArgumentParser, default: Path | None = None) -> None:
+def output_options(
+    parser: argparse.ArgumentParser, default: Path | None = None, required: bool = True
+) -> None:
     if default is None:
-        parser.add_argument("--out", type=Path, required=True, help="output folder")
+        parser.add_argument("--out", type=Path, required=required, help="output folder")
     else:
         parser.add_argument("--out", type=Path, default=default, help=f"output folder ({default})")
     parser.add_argument(

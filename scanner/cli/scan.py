@@ -25,19 +25,32 @@ from scanner.cli.inputs import (
 from scanner.cli.options import crawl_options, output_options, report_options, rules_options
 from scanner.cli.outcome import analyse, crawl_summary, say, verdict
 from scanner.config import check_start_url
-from scanner.errors import EXIT_OK
+from scanner.errors import EXIT_OK, UserError
 from scanner.evidence.manifest import read_manifest
 
+RESUME_MAY_CHANGE = {
+    "help", "resume", "progress", "config", "dpa_dir", "fail_on", "auditor", "previous",
+    "sign_key", "passphrase_file", "encrypt_for", "show_personal_data",
+}  # fmt: skip
+"""Options of ``scan --resume``: the crawl goes on as started, only these may differ."""
 USER_STOPS = ("shutdown", "interrupted")
 """Finish reasons of a crawl stopped by Ctrl-C (or a signal): it replaces no audit."""
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     scan = commands.add_parser("scan", help="crawl a website and record what it does")
-    scan.add_argument("url", help="start URL, e.g. https://www.example.com/")
-    output_options(scan)
+    scan.add_argument("url", nargs="?", help="start URL, e.g. https://www.example.com/")
+    scan.add_argument(
+        "--resume",
+        type=Path,
+        metavar="DIR",
+        help="continue the interrupted scan in DIR (after a kill, a crash, Ctrl-C or a "
+        "reboot) with the settings it was started with: no URL, --out or crawl options",
+    )
+    output_options(scan, required=False)
     _scan_options(scan)
-    scan.set_defaults(handler=run_scan_command)
+    flags = {a.dest: (a.option_strings[0], a.default) for a in scan._actions if a.option_strings}
+    scan.set_defaults(handler=run_scan_command, option_flags=flags)
 
     demo = commands.add_parser("demo", help="scan the bundled demo site (served on loopback)")
     output_options(demo, default=Path("demo-output"))
@@ -52,7 +65,49 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_scan_command(args: argparse.Namespace) -> int:
+    if args.resume is not None:
+        return _resume(args, config_tables(args))
+    if args.url is None or args.out is None:
+        raise UserError(
+            "scan needs a start URL and --out DIR (or --resume DIR to continue an interrupted scan)"
+        )
     return _scan(args, config_tables(args), args.url, {}, [])
+
+
+def _resume(args: argparse.Namespace, tables: Tables) -> int:
+    """``scanner scan --resume DIR``: the interrupted scan in DIR, continued in DIR."""
+    from scanner.result.resume import resume_state
+    from scanner.scan import find_scan_browser, resume_scan
+
+    given = resume_conflicts(args, tables)
+    if given:
+        raise UserError(
+            "--resume continues a scan with the settings it was started with; "
+            f"drop {', '.join(given)}"
+        )
+    rules, _ = rule_settings(args, tables, [], None)
+    check_rule_inputs(rules)
+    options = bundle_options(args, tables)
+    if options.previous_dir is not None:
+        read_manifest(options.previous_dir)
+    state = resume_state(args.resume)  # one line if DIR holds nothing to resume
+    browser = find_scan_browser(state.record.settings)
+    GUARD.work_dir = args.resume
+    outcome = resume_scan(args.resume, browser, args.progress)
+    folder = OutputFolder(final=args.resume, work=args.resume)
+    return _conclude(args, folder, outcome, tables, [], None, options)
+
+
+def resume_conflicts(args: argparse.Namespace, tables: Tables) -> list[str]:
+    """What was given with --resume that would change the crawl (only how it is shown,
+    the rules and the report may)."""
+    given = ["the start URL"] if args.url is not None else []
+    for name, (flag, default) in args.option_flags.items():
+        if name not in RESUME_MAY_CHANGE and getattr(args, name) != default:
+            given.append(flag)
+    if tables["scan"]:
+        given.append(f"the [scan] table of {args.config}")
+    return given
 
 
 def run_demo_command(args: argparse.Namespace) -> int:

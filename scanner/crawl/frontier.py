@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scanner.config import ScanSettings
-from scanner.crawl.urls import dedup_key, normalise, trap_pattern
+from scanner.crawl.traps import TrapGuard, TrapLimits
+from scanner.crawl.urls import dedup_key, normalise
 from scanner.domains import host_matches, registrable_domain
 
 MAX_RECORDED_SKIPS = 5000
@@ -29,7 +30,9 @@ class Frontier:
         self.site = registrable_domain(urlsplit(start_url).hostname or "")
         self.start_url = normalise(start_url, settings.strip_parameters)
         self._seen: set[str] = set()
-        self._per_pattern: Counter[str] = Counter()
+        self.traps = TrapGuard(TrapLimits.from_settings(settings))
+        self._trapped: set[str] = set()
+        """Keys of URLs skipped as traps: a sitemap listing one later still admits it."""
         self.admitted_urls: list[str] = []
         self.skipped: list[SkippedUrl] = []
         self.skip_counts: Counter[str] = Counter()
@@ -54,8 +57,12 @@ class Frontier:
             return "excluded"
         return None
 
-    def admit(self, url: str, depth: int, found_on: str | None) -> str | None:
-        """The normalised URL if it should be visited now; else None (and why is recorded)."""
+    def admit(self, url: str, depth: int, found_on: str | None, listed: bool = False) -> str | None:
+        """The normalised URL if it should be visited now; else None (and why is recorded).
+
+        ``listed``: a sitemap lists the URL. The trap guard never refuses such a URL, and
+        one refused as a trap before (found by a link) is admitted after all.
+        """
         try:
             url = normalise(url, self.settings.strip_parameters)
         except ValueError:  # e.g. a port that is not a number: nothing to fetch
@@ -67,17 +74,31 @@ class Frontier:
             self.external_hosts[urlsplit(url).hostname or ""] += 1
             return None
         key = dedup_key(url)
-        if key in self._seen:
+        if key in self._seen and not (listed and key in self._trapped):
             return None
+        if key in self._seen:
+            self._unskip_trap(key)
         self._seen.add(key)
         if reason is None:
-            reason = self._limit_reason(url, depth)
+            reason = self._limit_reason(url, depth, found_on, listed)
         if reason is not None:
             self.skip(url, reason, found_on)
+            if reason == "trap":
+                self._trapped.add(key)
             return None
         self.admitted_urls.append(url)
-        self._per_pattern[trap_pattern(url)] += 1
+        if not listed:
+            self.traps.count(url, found_on)
         return url
+
+    def _unskip_trap(self, key: str) -> None:
+        self._trapped.discard(key)
+        self.skip_counts["trap"] -= 1
+        if not self.skip_counts["trap"]:
+            del self.skip_counts["trap"]
+        self.skipped = [
+            s for s in self.skipped if not (s.reason == "trap" and dedup_key(s.url) == key)
+        ]
 
     def mark_seen(self, url: str) -> bool:
         """Record a URL reached another way (a redirect target); True if it was new."""
@@ -102,11 +123,12 @@ class Frontier:
         if len(self.skipped) < MAX_RECORDED_SKIPS:
             self.skipped.append(SkippedUrl(url=url, reason=reason, found_on=found_on))
 
-    def _limit_reason(self, url: str, depth: int) -> str | None:
+    def _limit_reason(self, url: str, depth: int, found_on: str | None, listed: bool) -> str | None:
+        """Depth, page count and (for URLs not listed by a sitemap) the trap guard."""
         if depth > self.settings.max_depth:
             return "max-depth"
         if self.admitted >= self.settings.max_pages:
             return "max-pages"
-        if self._per_pattern[trap_pattern(url)] >= self.settings.max_per_pattern:
+        if not listed and self.traps.is_trap(url, found_on):
             return "trap"
         return None

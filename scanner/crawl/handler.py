@@ -10,10 +10,15 @@ goes back to the pool as soon as its download (render and capture) is over, so t
 pages alive never outnumber the downloads in flight and scrapy-playwright's page
 limit (PLAYWRIGHT_MAX_PAGES_PER_CONTEXT) is never waited on by an idle page. Requests
 must set ``playwright_include_page`` so that scrapy-playwright does not close them.
+
+A page's navigation ends as soon as its document fails (scanner.crawl.fail_fast), and
+each request is stamped with the moment its download really starts (after any wait for
+a page slot), so that durations never include time spent queued.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from playwright.async_api import Page
@@ -21,11 +26,17 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from scanner.crawl.fail_fast import unless_the_document_fails
 from scanner.crawl.page_pool import PagePool
 
 _INSTANCE_ATTRIBUTE = "_scanner_shared_playwright_handler"
 RECORDER_META = "scanner_recorder"
 """Request meta key of the page's recorder, which the page's leaving completes."""
+DOWNLOAD_STARTED_META = "scanner_download_started"
+"""Request meta key: time.monotonic() when the download started, queue time excluded."""
+DOWNLOAD_FAILED_META = "scanner_download_failed"
+"""Request meta key: time.monotonic() when the page's download failed (leaving the page
+afterwards is not part of the failure's duration)."""
 
 
 class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
@@ -47,11 +58,23 @@ class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
         page = self.page_pool.take()
         return page if page is not None else await super()._create_page(request, spider)
 
+    async def download_request(self, request: Request) -> Response:
+        request.meta[DOWNLOAD_STARTED_META] = time.monotonic()
+        return await super().download_request(request)
+
     async def _download_request_with_page(
         self, request: Request, page: Page, spider: Any
     ) -> Response:
+        request.meta[DOWNLOAD_STARTED_META] = time.monotonic()  # the page slot is ours
+        recorder = request.meta.get(RECORDER_META)
         try:
-            return await super()._download_request_with_page(request, page, spider)
+            download = super()._download_request_with_page(request, page, spider)
+            if recorder is None:
+                return await download
+            return await unless_the_document_fails(download, recorder)
+        except BaseException:
+            request.meta[DOWNLOAD_FAILED_META] = time.monotonic()  # before the page is left
+            raise
         finally:
             request.meta.pop("playwright_page", None)
             await self.page_pool.give_back(page, request.meta.get(RECORDER_META))

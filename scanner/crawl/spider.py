@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import scrapy
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
@@ -29,8 +30,10 @@ from scanner.capture.model import PageError, RedirectHop
 from scanner.capture.recorder import CaptureLimits, PageRecorder, is_html
 from scanner.capture.screenshots import Screenshots
 from scanner.config import ScanSettings
+from scanner.crawl.fail_fast import DocumentFailed
 from scanner.crawl.frontier import Frontier
-from scanner.crawl.handler import RECORDER_META
+from scanner.crawl.handler import DOWNLOAD_FAILED_META, DOWNLOAD_STARTED_META, RECORDER_META
+from scanner.crawl.losses import URL_TOO_LONG, Losses
 from scanner.crawl.settings import OUTPUT_DIR_SETTING
 from scanner.result.model import PageResult
 
@@ -88,6 +91,9 @@ NON_HTML_EXTENSIONS = frozenset(
     )
 )
 _NET_ERROR = re.compile(r"net::ERR_[A-Z0-9_]+")
+_ROBOTS_REFUSAL = "Forbidden by robots.txt"
+_TOO_MANY_REDIRECTS = "max redirections reached"
+"""Scrapy's IgnoreRequest messages: RobotsTxtMiddleware's, RedirectMiddleware's."""
 _DEPTH = "scanner_depth"
 _FOUND = "scanner_found"
 _STARTED = "scanner_started"
@@ -109,6 +115,10 @@ class SiteSpider(scrapy.Spider):
         )
         self._links = LinkExtractor(tags=("a", "area"), attrs=("href",), deny_extensions=())
         self._sitemaps_seen: set[str] = set()
+        self.losses = Losses()
+        self.max_url_length = 0
+        """Scrapy's URLLENGTH_LIMIT (0: none), applied here so that a URL too long for
+        the crawler is reported as such instead of being dropped without a word."""
         self.screenshots: Screenshots | None = None
         """Set from the crawler's settings: None when screenshots are off or no output
         folder was given."""
@@ -120,12 +130,16 @@ class SiteSpider(scrapy.Spider):
         limit = spider.scan_settings.screenshots
         if out_dir and limit > 0:
             spider.screenshots = Screenshots(Path(out_dir), limit)
+        spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
+        crawler.signals.connect(spider.losses.on_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.losses.on_dropped, signal=signals.request_dropped)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         start = self.frontier.admit(self.frontier.start_url, 0, None)
         if start:
-            yield self._visit(start, depth=0, via="start", found_on=None)
+            for request in self._requests([start], depth=0, via="start", found_on=None):
+                yield request
         if self.scan_settings.use_sitemap:
             origin = _origin(self.frontier.start_url)
             yield self._fetch_support_file(f"{origin}/robots.txt", self.parse_robots)
@@ -173,22 +187,39 @@ class SiteSpider(scrapy.Spider):
         return self._fetch_support_file(url, self.parse_sitemap)
 
     def _follow(self, urls: list[str], depth: int, via: str, found_on: str) -> list[Any]:
+        listed = via == "sitemap"
+        admitted = [self.frontier.admit(url, depth, found_on, listed) for url in urls]
+        return self._requests([url for url in admitted if url], depth, via, found_on)
+
+    def _requests(
+        self, urls: list[str], depth: int, via: str, found_on: str | None
+    ) -> list[scrapy.Request]:
+        """The page requests for admitted URLs; a URL too long for the crawler is
+        recorded as lost instead."""
         requests = []
         for url in urls:
-            admitted = self.frontier.admit(url, depth, found_on)
-            if admitted:
-                requests.append(self._visit(admitted, depth, via, found_on))
+            if self.max_url_length and len(url) > self.max_url_length:
+                self.losses.lost(url, URL_TOO_LONG)
+                continue
+            self.losses.expect(url)
+            requests.append(self._visit(url, depth, via, found_on))
         return requests
+
+    def not_visited(self, visited: set[str], finish_reason: str) -> list[dict[str, str]]:
+        """The admitted URLs with no page, each with its reason."""
+        return self.losses.not_visited(self.frontier.admitted_urls, visited, finish_reason)
 
     # -- callbacks -------------------------------------------------------------------
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         page = await self._rendered_page(response)
-        yield page
+        requests = []
         if page.outcome == "rendered" and self.frontier.scope_reason(response.url) is None:
             links = [link.url for link in self._links.extract_links(response)]
-            for request in self._follow(links, page.depth + 1, "link", page.url):
-                yield request
+            requests = self._follow(links, page.depth + 1, "link", page.url)
+        yield page  # after its links are admitted: a resumed crawl relies on that order
+        for request in requests:
+            yield request
 
     async def _rendered_page(self, response: Response) -> PageResult:
         recorder: PageRecorder = response.meta[RECORDER_META]
@@ -226,12 +257,7 @@ class SiteSpider(scrapy.Spider):
             for name, values in response.headers.items()
             for value in values
         ]
-        redirects = response.meta.get("redirect_urls", [])
-        reasons = response.meta.get("redirect_reasons", [])
-        page.redirects = [
-            RedirectHop(url=url, status=status if isinstance(status, int) else 0, location=None)
-            for url, status in zip(redirects, reasons, strict=False)
-        ]
+        page.redirects = _scrapy_redirects(response.meta, response.url)
         latency = response.meta.get("download_latency")
         if latency is not None:
             page.duration_ms = round(latency * 1000, 1)
@@ -242,17 +268,25 @@ class SiteSpider(scrapy.Spider):
 
     async def on_error(self, failure: Failure) -> AsyncIterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest):
-            self.frontier.release(request.url, "robots", request.meta[_FOUND][1])
-            return
         page = self._page_result(request, outcome="failed")
+        if failure.check(IgnoreRequest):
+            message = str(failure.value)
+            if message.startswith(_ROBOTS_REFUSAL):
+                self.frontier.release(page.url, "robots", page.found_on)
+                return
+            if message != _TOO_MANY_REDIRECTS:  # a redirect loop is a page that failed
+                self.losses.lost(page.url, f"dropped by a downloader middleware: {message}")
+                return
         page.error = describe_failure(failure.value)
+        page.redirects = _scrapy_redirects(request.meta, request.url)
         recorder: PageRecorder | None = request.meta.get(RECORDER_META)
         if recorder is not None:
             page.capture = await recorder.finish()
             page.capture.capture_errors.append("the page did not finish loading: partial capture")
-            page.duration_ms = recorder.elapsed_ms()
             page.screenshot = recorder.screenshot  # taken before the failure, if at all
+            document = recorder.main_document()
+            if document is not None:
+                page.redirects = _redirect_chain(page.capture.requests, document.id)
         yield page
 
     def parse_robots(self, response: Response) -> list[Any]:
@@ -278,20 +312,27 @@ class SiteSpider(scrapy.Spider):
     def _page_result(self, response_or_request: Any, outcome: str) -> PageResult:
         meta = response_or_request.meta
         request_url = getattr(response_or_request, "request", response_or_request).url
+        admitted_url = meta.get("redirect_urls", [request_url])[0]  # Scrapy's redirects
         via, found_on = meta[_FOUND]
+        started = meta.get(DOWNLOAD_STARTED_META, meta[_STARTED])
+        ended = meta.get(DOWNLOAD_FAILED_META) or time.monotonic()
         return PageResult(
-            url=request_url,
+            url=admitted_url,
             outcome=outcome,
             depth=meta[_DEPTH],
             found_via=via,
             found_on=found_on,
             visited_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
-            duration_ms=round((time.monotonic() - meta[_STARTED]) * 1000, 1),
+            duration_ms=round((ended - started) * 1000, 1),
         )
 
 
 def describe_failure(error: BaseException) -> PageError:
     """A page-level error in the scan result's vocabulary."""
+    if isinstance(error, DocumentFailed):
+        return PageError(kind=failure_reason(str(error)), message=str(error))
+    if isinstance(error, IgnoreRequest):  # only a redirect loop reaches here
+        return PageError(kind="other", message=f"too many redirects ({error})")
     if isinstance(error, PlaywrightTimeoutError):
         return PageError(kind="timeout", message=_first_line(str(error)))
     if isinstance(error, PlaywrightError):
@@ -325,6 +366,19 @@ def _redirect_chain(requests: list[Any], final_id: int) -> list[RedirectHop]:
         chain.append(RedirectHop(url=previous.url, status=status, location=current.url))
         current = previous
     return list(reversed(chain))
+
+
+def _scrapy_redirects(meta: dict[str, Any], final_url: str) -> list[RedirectHop]:
+    """The redirects Scrapy followed (files fetched without the browser), in order."""
+    urls = meta.get("redirect_urls", [])
+    statuses = meta.get("redirect_reasons", [])
+    hops = []
+    for index, (url, status) in enumerate(zip(urls, statuses, strict=False)):
+        location = urls[index + 1] if index + 1 < len(urls) else final_url
+        hops.append(
+            RedirectHop(url=url, status=status if isinstance(status, int) else 0, location=location)
+        )
+    return hops
 
 
 def _first_line(text: str) -> str:

@@ -1,32 +1,31 @@
-"""URL normalisation, de-duplication keys and trap patterns."""
+"""URL normalisation and de-duplication keys.
+
+The normalised URL is the one fetched, so it keeps the link's own bytes: query
+parameters are kept as written (percent-encoded bytes that are not UTF-8, ``+``, ``/``
+in values), only reordered and filtered.
+"""
 
 from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.IGNORECASE)
-# Path segments that vary without end: dates and years (calendars, archives), long hex
-# strings and UUIDs (session and tracking ids). Plain numbers are left alone: they are
-# usually real, finite content such as /products/123.
-_VARIABLE_SEGMENT = re.compile(
-    r"^((19|20)\d\d([-_/.]?\d\d){0,2}|[0-9a-f]{16,}"
-    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
-    re.IGNORECASE,
-)
-
-_DAY_OR_MONTH = re.compile(r"^\d{1,2}$")
 
 
 def normalise(url: str, strip_parameters: list[str]) -> str:
     """The URL to fetch: lower-case scheme and host, no default port, no fragment,
-    no tracking or session parameters, query parameters sorted.
+    no tracking or session parameters, query parameters sorted. Characters a URL cannot
+    hold are escaped as the crawler's requests escape them (UTF-8, IDNA host), so the
+    URL admitted is the URL requested.
 
     Raises ValueError for a URL that cannot be fetched (such as an invalid port).
     """
-    parts = urlsplit(url.strip())
+    parts = urlsplit(safe_url_string(url.strip()))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:  # IPv6 literal
@@ -34,12 +33,14 @@ def normalise(url: str, strip_parameters: list[str]) -> str:
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     path = _PATH_SESSION.sub("", parts.path) or "/"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_stripped(key, strip_parameters)
-    ]
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    return urlunsplit((scheme, netloc, path, _query(parts.query, strip_parameters), ""))
+
+
+def _query(query: str, strip_parameters: list[str]) -> str:
+    """The query's ``key=value`` pairs as written, sorted, without stripped keys."""
+    pairs = [token.partition("=")[::2] for token in query.split("&") if token]
+    kept = sorted((key, value) for key, value in pairs if not _is_stripped(key, strip_parameters))
+    return "&".join(f"{key}={value}" for key, value in kept)
 
 
 def dedup_key(url: str) -> str:
@@ -49,23 +50,6 @@ def dedup_key(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-def trap_pattern(url: str) -> str:
-    """The shape of a URL: dates and ids in the path folded, query keys without values.
-
-    Endless calendars (?month=...), session-id paths and faceted query explosions all
-    produce many URLs of one shape; capping pages per shape stops them.
-    """
-    parts = urlsplit(url)
-    segments: list[str] = []
-    for segment in parts.path.split("/"):
-        after_date = bool(segments) and segments[-1] == "{n}"
-        variable = _VARIABLE_SEGMENT.match(segment) or (after_date and _DAY_OR_MONTH.match(segment))
-        segments.append("{n}" if variable else segment)
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    shape = f"{parts.netloc}{'/'.join(segments)}"
-    return f"{shape}?{'&'.join(keys)}" if keys else shape
-
-
 def _is_stripped(key: str, patterns: list[str]) -> bool:
-    lowered = key.lower()
+    lowered = unquote_plus(key).lower()
     return any(fnmatchcase(lowered, pattern.lower()) for pattern in patterns)

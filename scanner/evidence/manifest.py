@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.errors import UserError
+from scanner.folder_names import WORKING_STATE
 
 FORMAT = "scanner-evidence-manifest/1"
 MANIFEST_FILE = "manifest.json"
@@ -152,8 +153,11 @@ def list_entries(folder: Path) -> dict[str, Path]:
 def is_evidence(relative: str) -> bool:
     """Whether a listed path belongs in the manifest.
 
-    Not the manifest itself, nor its signature, nor a file still being written.
+    Not the manifest itself, nor its signature, nor a file still being written, nor the
+    working state an interrupted scan keeps for its resume.
     """
+    if relative.split("/", 1)[0] in WORKING_STATE:
+        return False
     return relative not in (MANIFEST_FILE, SIGNATURE_FILE) and not relative.endswith(PARTIAL_SUFFIX)
 
 

@@ -41,6 +41,9 @@ CONTROL = "www.control.test"
 # A page that sets hostile cookies (names, bytes, sizes), for the cookie jar comparison.
 COOKIE_JAR = "www.cookiejar.test"
 
+# A site of crawler traps, lost links and cut connections.
+HOSTILE = "www.hostile.test"
+
 # The real libraries' CDN and collection hosts, as their official setup names them.
 POSTHOG_ASSETS = "us-assets.i.posthog.com"
 POSTHOG_API = "us.i.posthog.com"
@@ -89,6 +92,7 @@ ALL_HOSTS: tuple[str, ...] = (
     REALSHOP,
     CONTROL,
     COOKIE_JAR,
+    HOSTILE,
     *REAL_TRACKER_HOSTS,
 )
 """Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""

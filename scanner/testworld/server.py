@@ -41,6 +41,14 @@ def split_host(value: str) -> str:
     return value.rsplit(":", 1)[0].rstrip(".") if ":" in value else value.rstrip(".")
 
 
+def _frames_own_body(response: Response) -> bool:
+    """A site that sets Content-Length or Transfer-Encoding itself sends its body as is
+    (the hostile site's cut bodies)."""
+    return any(
+        name.lower() in ("content-length", "transfer-encoding") for name, _ in response.headers
+    )
+
+
 def unknown_host(request: Request) -> Response:
     """Answer for a host name the world does not know."""
     return text(f"404 unknown host: {request.host}\n", 404)
@@ -180,12 +188,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         bodiless = response.status in (204, 304) or response.status < 200
-        if not bodiless:
+        framed_by_site = _frames_own_body(response)
+        if not bodiless and not framed_by_site:
             self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if request.method != "HEAD" and not bodiless:
             self.wfile.write(response.body)
         self.wfile.flush()
+        if framed_by_site:  # its framing may be a lie (a cut body): end the connection
+            self.close_connection = True
         self.server.world.log(
             f"{request.method} {request.scheme}://{request.host}{request.target} "
             f"-> {response.status} ({len(response.body)} bytes)"

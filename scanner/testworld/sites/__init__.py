@@ -9,6 +9,7 @@ from . import (
     control,
     cookie_jar,
     external,
+    hostile,
     realshop,
     retargeting,
     shop,
@@ -33,6 +34,7 @@ def build_sites(urls: WorldUrls, bench_pages: int = 0) -> dict[str, Handler]:
         sink,
         control,
         cookie_jar,
+        hostile,
     )
     for part in parts:
         sites.update(part.routes(urls))
