@@ -1091,3 +1091,16 @@ def test_a_false_subschema_is_reported_at_its_field(tmp_path: Path) -> None:
         )
     ]
     assert violation.details["path"] == "data_fields[0].encoding"
+
+
+def test_a_deeply_nested_file_is_one_problem_and_the_others_still_load(
+    tmp_path: Path, no_network: list[Any]
+) -> None:
+    copy_example(tmp_path, "example-analytics.json")
+    (tmp_path / "deep.json").write_text('{"a": ' * 100_000 + "1" + "}" * 100_000)
+    dpas = load_dpa_folder(tmp_path)
+    assert [str(problem) for problem in dpas.problems] == [
+        f"{tmp_path / 'deep.json'}: at the top level: nested too deeply to check; a DPA "
+        "schema is a few levels deep, not hundreds"
+    ]
+    assert dpas.vendors == ("example-analytics",)

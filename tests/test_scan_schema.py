@@ -36,6 +36,7 @@ from scanner.capture.model import (
 )
 from scanner.config import ScanSettings
 from scanner.crawl.frontier import Frontier
+from scanner.crawl.losses import Losses
 from scanner.resources import load_schema
 from scanner.result.journal import JournalPipeline
 from scanner.result.model import PageResult
@@ -377,7 +378,7 @@ def write_scan(folder: Path, pages: list[PageResult]) -> Path:
         start_url=START,
         settings=settings,
         spider=SimpleNamespace(frontier=frontier),  # type: ignore[arg-type]
-        visited=visited,
+        not_visited=Losses().not_visited(frontier.admitted_urls, visited, "shutdown"),
         outcomes=dict(outcomes),
         timing=("2026-01-05T10:00:00+00:00", "2026-01-05T10:01:00+00:00"),
         complete=False,

@@ -33,6 +33,7 @@ from scanner.resources import data_dir, load_schema
 
 MAX_VALUE_CHARS = 60
 TOP_LEVEL = "(top level)"
+_TOO_DEEP = "nested too deeply to check; a DPA schema is a few levels deep, not hundreds"
 
 # Keywords whose value is a schema, a list of schemas or a map of schemas: where $ref
 # values live (a "$ref" key inside an enum or const value is data, not a reference).
@@ -220,15 +221,17 @@ def _read_document(path: Path, resource_only: bool) -> _Document:
         raise _Skipped(TOP_LEVEL, f"the file cannot be read: {error.strerror}") from None
     try:
         contents = json.loads(text)
+        if not isinstance(contents, dict):
+            raise _Skipped(TOP_LEVEL, f"a DPA is a JSON object, found {_json_type(contents)}")
+        _check_json_schema(contents)
+        _check_vocabulary(contents)
     except json.JSONDecodeError as error:
         raise _Skipped(
             f"line {error.lineno}, column {error.colno}",
             f"not valid JSON: {error.msg}; correct the syntax there",
         ) from None
-    if not isinstance(contents, dict):
-        raise _Skipped(TOP_LEVEL, f"a DPA is a JSON object, found {_json_type(contents)}")
-    _check_json_schema(contents)
-    _check_vocabulary(contents)
+    except RecursionError:
+        raise _Skipped(TOP_LEVEL, _TOO_DEEP) from None
     uri = contents.get("$id") or path.resolve().as_uri()
     return _Document(file=path, uri=uri, contents=contents, resource_only=resource_only)
 
@@ -238,7 +241,7 @@ def _claimed_uris(path: Path) -> list[str]:
     uris = [path.resolve().as_uri()]
     try:
         contents = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return uris
     if isinstance(contents, dict) and isinstance(contents.get("$id"), str):
         uris.append(urldefrag(contents["$id"]).url)

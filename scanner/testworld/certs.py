@@ -4,9 +4,7 @@ Chromium is told to trust it with ``--ignore-certificate-errors-spki-list=<spki_
 which takes the base64 SHA-256 of the certificate's SubjectPublicKeyInfo (DER).
 """
 
-import base64
 import datetime
-import hashlib
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +14,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from scanner.trust import spki_sha256
 
 VALIDITY = datetime.timedelta(days=30)
 
@@ -28,14 +28,6 @@ class CertificateFiles:
     cert_path: Path
     key_path: Path
     spki_sha256: str
-
-
-def spki_sha256(certificate: x509.Certificate) -> str:
-    """Base64 SHA-256 of the certificate's SubjectPublicKeyInfo in DER form."""
-    spki = certificate.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")
 
 
 def make_certificate(
