@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,8 @@ class ScanOutcome:
     schema_problems: list[str]
     first_error: str | None
     """When no page could be rendered: the first failure, to tell the user why."""
+    not_visited_reasons: Counter[str]
+    """How many admitted pages were not visited, by reason (url-too-long, shutdown...)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,10 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
     if finish_reason == "finished":  # else kept, with the run's state, for a resume
         journal.unlink(missing_ok=True)
     first_error = None if outcomes.get("rendered") else _first_error(scan_file)
-    return ScanOutcome(scan_file, dict(outcomes), complete, finish_reason, problems, first_error)
+    reasons = Counter(entry["reason"] for entry in not_visited)
+    return ScanOutcome(
+        scan_file, dict(outcomes), complete, finish_reason, problems, first_error, reasons
+    )
 
 
 def _close_log_file(log_file: Path) -> None:

@@ -14,7 +14,7 @@ from scanner.crawl.losses import URL_TOO_LONG
 from scanner.testworld import TestWorld, running_test_world
 from scanner.testworld.hosts import HOSTILE
 from scanner.testworld.sites import hostile
-from tests.e2e_helpers import CliRun, pages_by_place, run_scanner, where
+from tests.e2e_helpers import CliRun, pages_by_place, run_scanner, stderr_lines, where
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +78,10 @@ def test_a_url_too_long_is_not_visited_with_its_reason_and_exit_3(crawl: CliRun)
     assert lost["reason"] == URL_TOO_LONG
     assert crawl.scan["complete"] is False
     assert crawl.returncode == 3
+    assert (
+        "warning: the scan is incomplete (finished): 1 page not visited (1 url-too-long); "
+        "scan.json lists the pages not visited"
+    ) in stderr_lines(crawl)
 
 
 def test_the_url_linked_is_the_url_visited(

@@ -123,8 +123,12 @@ def test_an_interrupted_crawl_keeps_what_it_saw(tmp_path: Path) -> None:
     assert len(result["pages"]) >= 5
     assert result["not_visited"], "pages queued when Ctrl-C came must be listed"
     assert {entry["reason"] for entry in result["not_visited"]} == {"shutdown"}
-    assert not journal.exists()
-    assert b"warning: the scan is incomplete (shutdown)" in stderr
+    assert journal.exists() and (tmp_path / ".scan-state" / "run.json").exists()  # to resume
+    not_visited = len(result["not_visited"])
+    assert (
+        f"warning: the scan is incomplete (shutdown): {not_visited} "
+        f"page{'s' if not_visited > 1 else ''} not visited ({not_visited} shutdown)"
+    ).encode() in stderr
 
 
 @pytest.mark.parametrize(

@@ -98,9 +98,13 @@ def verdict(outcome: Any) -> int:
             say("hint: if you trust this server, pass its key hash with --trust-spki")
         return EXIT_INCOMPLETE
     if not outcome.complete:
+        reasons = outcome.not_visited_reasons
+        missing = sum(reasons.values())
+        listed = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
+        what = f": {missing} page{'s' if missing != 1 else ''} not visited ({listed})"
         say(
-            f"warning: the scan is incomplete ({outcome.finish_reason}); "
-            "scan.json lists the pages not visited"
+            f"warning: the scan is incomplete ({outcome.finish_reason})"
+            f"{what if missing else ''}; scan.json lists the pages not visited"
         )
         return EXIT_INCOMPLETE
     return EXIT_OK
