@@ -46,6 +46,14 @@ def crawl_settings(
         "DOWNLOAD_HANDLERS": {"http": _HANDLER, "https": _HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_CONTEXTS": {"default": context},
+        # Any browser scrapy-playwright launches besides the persistent context (it does
+        # when that context fails to start or closes under a Ctrl-C) is the same Chromium,
+        # never Playwright's own download.
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": browser_path,
+            "headless": True,
+            "args": context["args"],
+        },
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": settings.concurrency,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
         "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": None,
