@@ -118,23 +118,24 @@ def test_a_missing_vendor_file_stops_the_scan_before_the_crawl(tmp_path: Path) -
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("command", ["scan", "dpa"])
-def test_a_deeply_nested_dpa_file_is_one_line(tmp_path: Path, command: str) -> None:
+def test_a_deeply_nested_dpa_file_is_one_named_problem(tmp_path: Path) -> None:
+    """Like any unusable DPA file: one line naming it for ``dpa check`` (exit 1), and a
+    ``dpa-schema-invalid`` finding in a scan, which goes on; never a traceback."""
     folder = tmp_path / "dpas"
     folder.mkdir()
     (folder / "deep.json").write_text(deep_json(100_000))
-    if command == "scan":
-        run = run_scanner("scan", URL, "--dpa-dir", str(folder), out_dir=tmp_path / "out")
-        assert not (tmp_path / "out").exists()
-    else:
-        run = run_scanner("dpa", "check", str(folder))
-    assert (run.returncode, stderr_lines(run)) == (
-        2,
-        [
-            f"error: DPA folder {folder}: a file nests its JSON too deeply to be read; DPA "
-            "schemas are a few levels deep, so look for a damaged or generated file"
-        ],
+    problem = (
+        f"{folder / 'deep.json'}: at the top level: nested too deeply to check; a DPA schema "
+        "is a few levels deep, not hundreds"
     )
+    check = run_scanner("dpa", "check", str(folder))
+    assert (check.returncode, stderr_lines(check)) == (1, [f"error: {problem}"])
+    scan = run_scanner("scan", URL, *FAST, "--dpa-dir", str(folder), out_dir=tmp_path / "out")
+    assert scan.returncode == 3 and "Traceback" not in scan.stderr  # no DNS here: no page
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]
+    assert [(f["rule_id"], f["message"]) for f in findings if f["area"] == "dpa"] == [
+        ("dpa-schema-invalid", problem)
+    ]
 
 
 def test_a_missing_dpa_folder_stops_the_scan_before_the_crawl(tmp_path: Path) -> None:
