@@ -13,9 +13,9 @@ import pytest
 from scanner import procmem
 from scanner.procmem import TreeMemory, tree_memory
 
-pytestmark = pytest.mark.skipif(
-    not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc smaps_rollup"
-)
+
+def test_the_machine_has_what_memory_measurement_reads() -> None:
+    assert Path("/proc/self/smaps_rollup").exists(), "needs Linux /proc smaps_rollup"
 
 
 @pytest.fixture

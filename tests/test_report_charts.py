@@ -350,9 +350,9 @@ def test_output_is_deterministic() -> None:
 
 def pdf_text(tmp_path: Path, *pictures: Markup) -> str:
     """The pictures through WeasyPrint, and the PDF's text as pdftotext extracts it."""
-    weasyprint = pytest.importorskip("weasyprint")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    import weasyprint
+
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is missing: run make setup"
     html = "<!doctype html><html><body>" + "".join(map(str, pictures)) + "</body></html>"
     pdf = tmp_path / "pictures.pdf"
     weasyprint.HTML(string=html).write_pdf(pdf)
