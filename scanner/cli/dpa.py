@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from scanner.cli.inputs import config_tables, load_dpas, rule_settings
+from scanner.cli.inputs import config_tables, rule_settings
 from scanner.errors import EXIT_FINDINGS, EXIT_OK, UserError
 
 
@@ -31,7 +31,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_check(args: argparse.Namespace) -> int:
-    dpas = load_dpas(args.folder)
+    from scanner.dpa import load_dpa_folder
+
+    dpas = load_dpa_folder(args.folder)
     for problem in dpas.problems:
         print(f"error: {problem}", file=sys.stderr)
     vendors = ", ".join(dpas.vendors) or "none"

@@ -96,6 +96,7 @@ def check_rule_inputs(settings: Any) -> None:
     """Read the vendor files and the DPA folder now, so that a mistake in them stops the
     scan before the crawl instead of after it; filter lists must at least be files."""
     from scanner.classify.vendors import read_catalog_file
+    from scanner.dpa import load_dpa_folder
 
     for path in settings.vendor_files:
         try:
@@ -106,17 +107,4 @@ def check_rule_inputs(settings: Any) -> None:
         if not path.is_file():
             raise ConfigError(f"[rules] filter list {path} is not a file; check the path")
     if settings.dpa_dir:
-        load_dpas(Path(settings.dpa_dir))
-
-
-def load_dpas(folder: Path) -> Any:
-    """The DPA folder's schemas; a file nested too deeply for Python is one line too."""
-    from scanner.dpa import load_dpa_folder
-
-    try:
-        return load_dpa_folder(folder)
-    except RecursionError:
-        raise ConfigError(
-            f"DPA folder {folder}: a file nests its JSON too deeply to be read; DPA schemas "
-            "are a few levels deep, so look for a damaged or generated file"
-        ) from None
+        load_dpa_folder(Path(settings.dpa_dir))  # a file it cannot use is a finding
