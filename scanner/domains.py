@@ -35,6 +35,20 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+# Special-use names (RFC 2606, RFC 6761, RFC 6762, RFC 7686, ICANN's .internal):
+# real top-level names that the Public Suffix List leaves out.
+_SPECIAL_USE_TLDS = frozenset(
+    ["example", "test", "invalid", "localhost", "local", "onion", "internal", "arpa"]
+)
+
+
+@cache
+def is_top_level_domain(label: str) -> bool:
+    """Whether ``label`` is a top-level domain: on the Public Suffix List or special-use."""
+    label = label.lower()
+    return label in _SPECIAL_USE_TLDS or _EXTRACT(f"x.{label}").suffix == label
+
+
 def host_matches(host: str, pattern: str) -> bool:
     """Host against a pattern: exact name, or ``*.example.com`` for any subdomain of it."""
     host, pattern = host.lower(), pattern.lower()

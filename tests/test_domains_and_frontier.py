@@ -8,7 +8,7 @@ import pytest
 
 from scanner.config import build_settings
 from scanner.crawl.frontier import MAX_RECORDED_SKIPS, Frontier, SkippedUrl
-from scanner.domains import host_matches, registrable_domain
+from scanner.domains import host_matches, is_top_level_domain, registrable_domain
 
 # -- registrable_domain ---------------------------------------------------------------
 
@@ -302,3 +302,14 @@ def test_invalid_port_is_ignored_not_raised() -> None:
     f = frontier()
     assert f.admit("https://www.example.com:notaport/x", 1, START) is None
     assert f.admit("https://www.example.com/y", 1, START) == "https://www.example.com/y"
+
+
+@pytest.mark.parametrize(
+    ("label", "known"),
+    [("com", True), ("CO", True), ("shop", True), ("example", True), ("test", True),
+     ("examplez", False), ("comz", False), ("corpnet", False)],
+)  # fmt: skip
+def test_top_level_domains_are_the_public_suffix_list_and_special_use_names(
+    label: str, known: bool
+) -> None:
+    assert is_top_level_domain(label) is known

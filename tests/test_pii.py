@@ -756,11 +756,26 @@ def test_bare_name_next_to_an_email_needs_capitalised_words() -> None:
     ]
 
 
-def test_an_address_in_a_binary_format_loses_the_next_fields_glued_byte() -> None:
-    body = b"\x00\x07\x1ajane.roe@realshop-customer.exampleS\x02\x10more-text-here"
+@pytest.mark.parametrize(
+    ("glued", "expected"),
+    [
+        (b"exampleS", "jane.roe@realshop-customer.example"),  # a capital tag byte
+        (b"examplez", "jane.roe@realshop-customer.example"),  # OpenReplay's next message
+        (b"comzq", "jane.roe@realshop-customer.com"),  # two bytes glued to a real TLD
+        (b"shop", "jane.roe@realshop-customer.shop"),  # a TLD of its own: nothing cut
+        (b"corpnet", "jane.roe@realshop-customer.corpnet"),  # no TLD within reach: kept
+    ],
+)
+def test_an_address_in_a_binary_format_loses_the_next_fields_glued_byte(
+    glued: bytes, expected: str
+) -> None:
+    body = b"\x00\x07\x1ajane.roe@realshop-customer." + glued + b"\x02\x10more-text-here"
     found = PersonalDataFinder().find_in_request(
         "https://ingest.example/batch", [], None, None, body_bytes=body
     )
-    assert {item.value for item in found if item.category == "email"} == {
-        "jane.roe@realshop-customer.example"
-    }
+    assert {item.value for item in found if item.category == "email"} == {expected}
+
+
+def test_an_address_in_text_keeps_an_unknown_top_level_domain() -> None:
+    found = find("https://t.example/c?email=jane.roe%40realshop-customer.examplez")
+    assert [item[1] for item in found] == ["jane.roe@realshop-customer.examplez"]

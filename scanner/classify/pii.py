@@ -70,6 +70,7 @@ from typing import Any
 
 from scanner.classify.decode import COMPRESSIONS, LZ_STEPS, Problem
 from scanner.classify.walk import Place, RequestWalker
+from scanner.domains import is_top_level_domain
 
 CATEGORIES = ("email", "phone", "name", "postal-code", "ip-address", "user-id")
 LOCATIONS = ("url-path", "query", "body", "header", "cookie", "referer", "storage")
@@ -391,14 +392,36 @@ def _gate_category(name: str) -> str | None:
 
 
 _GLUED_TAIL_RE = re.compile(r"(.*\.[a-z]{2,})[A-Z]{1,3}")
+_MAX_GLUED_BYTES = 3
 
 
-def _unglued(address: str) -> str:
+def _unglued(address: str, in_binary: bool) -> str:
     """An address without a glued tail: in a binary format the next field's tag or
-    length byte may be a printable capital right after the string
-    (``...@shop.exampleS``); a lower-case domain name does not end in capitals."""
+    length byte may be a printable character right after the string. A capital after a
+    lower-case domain is such a byte anywhere (``...@shop.exampleS``); where the address
+    ends at a control byte, so are up to three letters that turn a top-level domain into
+    one that does not exist (``...@shop.examplez``, ``z`` being the next message's tag)."""
     match = _GLUED_TAIL_RE.fullmatch(address)
-    return match.group(1) if match else address
+    if match:
+        return match.group(1)
+    if not in_binary:
+        return address
+    tld = address.rsplit(".", 1)[-1]
+    if is_top_level_domain(tld):
+        return address
+    for cut in range(1, min(_MAX_GLUED_BYTES, len(tld) - 2) + 1):
+        if is_top_level_domain(tld[:-cut]):
+            return address[:-cut]
+    return address
+
+
+def _ends_at_binary(text: str, end: int, chain: tuple[str, ...]) -> bool:
+    """Whether a match ending at ``end`` is followed by a byte of a binary format: a
+    control character, or the end of a text run cut out of a binary body."""
+    if end == len(text):
+        return "binary-strings" in chain
+    following = text[end]
+    return not following.isprintable() and following not in "\t\r\n"
 
 
 def _plausible_email(candidate: str) -> bool:
@@ -693,7 +716,7 @@ class _Scan:
         """Report what this exact text holds, with the chain it was reached by."""
         if "@" in text:
             for match in _EMAIL_RE.finditer(text):
-                address = _unglued(match.group())
+                address = _unglued(match.group(), _ends_at_binary(text, match.end(), chain))
                 if _plausible_email(address):
                     self.add("email", address.lower(), address, place, chain)
         gate = _place_gate(text, place)
