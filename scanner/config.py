@@ -74,6 +74,10 @@ class ScanSettings:
     """Number segments in a row in one path (``/a/1/2/3/4/5/6`` is a trap)."""
     trap_max_segment_repeats: int = 3
     """How often one path segment may repeat (a broken relative link's output)."""
+    probe_http_port: int = 0
+    """The port of plain http for the security probe when the start URL names a port of
+    its own (a staging server on :8443 with http on :8080); 0: http is then not probed and
+    the redirection test is not run. A start URL without a port is probed on 80 and 443."""
     browser_path: str = ""
     host_map: dict[str, str] = field(default_factory=dict)
     """Host name pattern -> IP address, for the browser and the crawler alike
@@ -92,6 +96,7 @@ class ScanSettings:
 
 _CHOICES = {"progress": ("auto", "always", "never")}
 MAX_TIMEOUT_S = 86_400
+MAX_PORT = 65_535
 MAX_MS = 86_400_000
 """Waits are capped at a day: the browser's timers overflow past about 24.8 days."""
 FILE_SETTINGS = {"trust_cert": "trusted_spki", "hosts_file": "host_map"}
@@ -194,6 +199,8 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
     for name in ("min_dwell_ms", "settle_quiet_ms", "settle_max_ms"):
         if getattr(settings, name) > MAX_MS:
             raise ConfigError(f"{origin}: {name} must be at most {MAX_MS} (a day)")
+    if not 0 <= settings.probe_http_port <= MAX_PORT:
+        raise ConfigError(f"{origin}: probe_http_port must be a port number (1-{MAX_PORT}) or 0")
     if not math.isfinite(settings.timeout) or settings.timeout <= 0:
         raise ConfigError(f"{origin}: timeout must be a positive number of seconds")
     if settings.timeout > MAX_TIMEOUT_S:

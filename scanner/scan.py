@@ -206,6 +206,7 @@ def _envelope(
         "not_visited": not_visited,
         "skipped": skipped,
         "external_hosts": dict(frontier.external_hosts) if frontier else {},
+        "site_probe": spider.site_probe.result() if spider is not None else None,
     }
 
 

@@ -22,6 +22,7 @@ from scanner.checks.observatory import (
     grade_site,
     site_from_page,
 )
+from scanner.checks.observatory.probe import site_report
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
 
@@ -54,7 +55,19 @@ RULE_FOR_RESULT = {
 }
 
 
+PROBE_TESTS = ("cross-origin-resource-sharing", "redirection", "subresource-integrity")
+"""Tests whose input only the site probe has (a preflight, the http route, the HTML as
+served): their results come from the probe's grade of the start host."""
+
+
 def check(ctx: ScanContext) -> Iterator[Observation]:
+    site = site_report(ctx.scan)
+    if site is not None:
+        for result in site.results:
+            rule_id = RULE_FOR_RESULT.get(result.result)
+            if rule_id and result.test in PROBE_TESTS:
+                url = ctx.scan["site_probe"]["https"]["url"]
+                yield _observation(rule_id, result, url, url, site)
     for page in ctx.pages:
         if page["outcome"] != "rendered":
             continue

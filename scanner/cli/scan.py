@@ -116,7 +116,11 @@ def run_demo_command(args: argparse.Namespace) -> int:
 
     tables = config_tables(args)
     with running_test_world() as world:
-        demo = {"host_map": {"*": "127.0.0.1"}, "trusted_spki": [world.spki_sha256]}
+        demo = {
+            "host_map": {"*": "127.0.0.1"},
+            "trusted_spki": [world.spki_sha256],
+            "probe_http_port": world.http_port,
+        }
         say(f"Demo site running at {world.start_url} (fake hosts on loopback)")
         return _scan(args, tables, world.start_url, demo, [DEMO_VENDORS], EXAMPLE_DPAS)
 

@@ -35,6 +35,7 @@ from scanner.crawl.frontier import Frontier
 from scanner.crawl.handler import DOWNLOAD_FAILED_META, DOWNLOAD_STARTED_META, RECORDER_META
 from scanner.crawl.losses import URL_TOO_LONG, Losses
 from scanner.crawl.settings import OUTPUT_DIR_SETTING
+from scanner.crawl.site_probe import SiteProbe
 from scanner.result.model import PageResult
 
 NON_HTML_EXTENSIONS = frozenset(
@@ -115,6 +116,7 @@ class SiteSpider(scrapy.Spider):
         )
         self._links = LinkExtractor(tags=("a", "area"), attrs=("href",), deny_extensions=())
         self._sitemaps_seen: set[str] = set()
+        self.site_probe = SiteProbe(start_url, settings.timeout, settings.probe_http_port)
         self.losses = Losses()
         self.max_url_length = 0
         """Scrapy's URLLENGTH_LIMIT (0: none), applied here so that a URL too long for
@@ -140,6 +142,8 @@ class SiteSpider(scrapy.Spider):
         if start:
             for request in self._requests([start], depth=0, via="start", found_on=None):
                 yield request
+        for request in self.site_probe.requests():
+            yield request
         if self.scan_settings.use_sitemap:
             origin = _origin(self.frontier.start_url)
             yield self._fetch_support_file(f"{origin}/robots.txt", self.parse_robots)
