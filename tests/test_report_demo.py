@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from scanner.checks.observatory import SCORING_VERSION
+from scanner.checks.observatory.probe import site_report
 from scanner.classify.vendors import VendorCatalog
+from scanner.report.security_grade import security_grade
 from scanner.report.text import REDACTED, REDACTED_EMAIL
 from scanner.testworld import DEMO_VENDORS
 from tests.e2e_helpers import CliRun, run_scanner
@@ -174,3 +177,35 @@ def test_show_personal_data_and_previous_audit(demo_run: CliRun, tmp_path: Path)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     previous = (demo_run.out_dir / "manifest.json").read_bytes()
     assert manifest["previous_manifest_sha256"] == hashlib.sha256(previous).hexdigest()
+
+
+def test_the_security_section_shows_the_observatory_grade_test_for_test(
+    demo_run: CliRun, pdf_text: str
+) -> None:
+    report = site_report(demo_run.scan)
+    assert report is not None and report.complete
+    text = _squashed(pdf_text[pdf_text.index("Security grade (MDN HTTP Observatory)") :])
+    assert _squashed(
+        f"The start host www.shop.test scores {report.score}, grade {report.grade}, "
+        f"on the {SCORING_VERSION} table ({report.tests_passed} of 10 tests passed)"
+    ) in text
+    html = (demo_run.out_dir / "report.html").read_text(encoding="utf-8")
+    for result in report.results:  # in the Observatory's order, each with its verdict
+        verdict = "pass" if result.passed else "fail"
+        theirs = result.observatory_result or "no Observatory name"
+        named = "" if theirs == result.result else f" ({theirs})"
+        row = f"{result.test} {verdict}: {result.result}{named}"
+        assert _squashed(row) in text, row
+        text = text[text.index(_squashed(row)) :]
+        cells = f"<td>{result.test}</td><td>{verdict}: {result.result}{named}</td>"
+        assert f'{cells}<td class="num">{result.score_modifier:+d}</td>' in html
+
+
+def _squashed(text: str) -> str:
+    """Text without spaces and hyphens: PDF lines break and hyphenate long result names."""
+    return re.sub(r"[\s\-\u00ad]", "", text)
+
+
+def test_a_scan_without_a_probe_says_it_has_no_security_grade() -> None:
+    grade = security_grade({"pages": []})
+    assert not grade["available"] and "no site probe" in grade["note"]

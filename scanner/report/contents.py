@@ -18,6 +18,7 @@ from scanner.report.charts import horizontal_bars, severity_bar
 from scanner.report.coverage import coverage, decoding_coverage
 from scanner.report.ecosystem import ecosystem_map
 from scanner.report.inventory import cookie_inventory, ecosystem_graph, vendor_rows
+from scanner.report.security_grade import security_grade
 from scanner.report.summary import change_since, most_serious, overall_rating
 
 COOKIES_IN_SECTION = 40
@@ -84,6 +85,7 @@ def build_contents(
         "vendors": vendors,
         "dpas": _dpa_sections(ctx, vendors, findings),
         "coverage": coverage(scan, decoding_coverage(ctx)),
+        "security_grade": security_grade(scan),
         "charts": _charts(scan, findings, vendors, by_severity),
     }
 
