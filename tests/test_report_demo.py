@@ -185,10 +185,13 @@ def test_the_security_section_shows_the_observatory_grade_test_for_test(
     report = site_report(demo_run.scan)
     assert report is not None and report.complete
     text = _squashed(pdf_text[pdf_text.index("Security grade (MDN HTTP Observatory)") :])
-    assert _squashed(
-        f"The start host www.shop.test scores {report.score}, grade {report.grade}, "
-        f"on the {SCORING_VERSION} table ({report.tests_passed} of 10 tests passed)"
-    ) in text
+    assert (
+        _squashed(
+            f"The start host www.shop.test scores {report.score}, grade {report.grade}, "
+            f"on the {SCORING_VERSION} table ({report.tests_passed} of 10 tests passed)"
+        )
+        in text
+    )
     html = (demo_run.out_dir / "report.html").read_text(encoding="utf-8")
     for result in report.results:  # in the Observatory's order, each with its verdict
         verdict = "pass" if result.passed else "fail"

@@ -58,7 +58,9 @@ def test_redirects_are_followed_hop_by_hop_and_the_preflight_goes_where_https_en
     (hop,) = answer(http, 301, {"Location": "https://shop.example/"})
     assert answer(hop, 200, {"Content-Type": "text/html"}, b"<p>hi") == []
     (hop,) = answer(https, 302, {"Location": "/home", "Set-Cookie": "a=1; Secure"})
-    (preflight,) = answer(hop, 200, {"Content-Type": "text/html"}, b"<script src=https://cdn.example/x.js>")
+    (preflight,) = answer(
+        hop, 200, {"Content-Type": "text/html"}, b"<script src=https://cdn.example/x.js>"
+    )
     assert preflight.method == "OPTIONS"
     assert preflight.url == "https://shop.example/home"
     assert preflight.headers[b"Origin"] == CORS_ORIGIN.encode()
