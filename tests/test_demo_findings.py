@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 _PORT = re.compile(r":\d{2,5}(?=[/ ]|$)")
 
 EXPECTED = {
+    ("coop-missing", "www.shop.test"),
     ("cookie-lifetime-excessive", "_ae_cid@www.shop.test"),
     ("cookie-lifetime-excessive", "_ae_uid@.analytics.example"),
     ("cookie-lifetime-excessive", "ad_uid@ads.adnet.example"),
@@ -81,6 +82,7 @@ EXPECTED = {
     ("personal-data-to-third-party", "example-analytics/email/query:dl"),
     ("personal-data-to-third-party", "example-retargeting/email/body:email"),
     ("referrer-policy-personal-data-url", "https://www.shop.test/newsletter/thanks"),
+    ("sri-missing", "www.shop.test"),  # the start page's external scripts, from the site probe
     ("tracker-before-consent", "example-ad-network"),
     ("tracker-before-consent", "example-analytics"),
     ("tracker-before-consent", "example-data-exchange"),

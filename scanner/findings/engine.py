@@ -15,9 +15,11 @@ from scanner.checks import (
     cookies,
     dpa,
     headers,
+    isolation_headers,
     mixed_content,
     stored_personal_data,
     third_parties,
+    transport,
 )
 from scanner.findings.bounds import MAX_SUBJECT_CHARS, bounded, cut_text
 from scanner.findings.catalog import RuleCatalog
@@ -32,6 +34,8 @@ CHECKS: tuple[Check, ...] = (
     dpa.check,
     mixed_content.check,
     headers.check,
+    isolation_headers.check,
+    transport.check,
     content_security.check,
 )
 MAX_EVIDENCE = 20
