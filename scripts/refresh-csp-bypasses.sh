@@ -16,45 +16,16 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
     echo "usage: $0 VERSION   (e.g. 1.1.8; see: npm view csp_evaluator version)" >&2
     exit 2
 fi
-version=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/npm-data.sh
+source "$root/scripts/lib/npm-data.sh"
 target=$root/rules/csp-bypasses
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && npm pack --silent "csp_evaluator@$version" >/dev/null)
-tar -xzf "$work"/csp_evaluator-"$version".tgz -C "$work"
-package=$work/package
-packed_version=$(node -p "require('$package/package.json').version")
-if [ "$packed_version" != "$version" ]; then
-    echo "npm delivered version $packed_version, not $version" >&2
-    exit 1
-fi
-
+npm_data_fetch csp_evaluator "$1"
 files=(jsonp.json angular.json flash.json)
 for file in "${files[@]}"; do
-    cp "$package/allowlist_bypasses/json/$file" "$target/$file"
+    npm_data_copy "allowlist_bypasses/json/$file" "$target/$file"
 done
-cp "$package/LICENSE" "$target/LICENSE"
-date=$(date -u +%Y-%m-%d)
-checksums=""
-for file in "${files[@]}"; do
-    sum=$(sha256sum "$target/$file" | cut -d' ' -f1)
-    checksums="$checksums    \"$file\": \"$sum\","$'\n'
-done
-cat > "$target/source.json" <<JSON
-{
-  "package": "csp_evaluator",
-  "version": "$version",
-  "retrieved": "$date",
-  "license": "Apache-2.0",
-  "sha256": {
-${checksums%,$'\n'}
-  }
-}
-JSON
-sed -i \
-    -e "s/^- Version: .*/- Version: $version/" \
-    -e "s/^- Retrieved: .*/- Retrieved: $date/" \
-    "$target/README.md"
-echo "csp_evaluator $version bypass lists copied to $target"
+npm_data_copy LICENSE "$target/LICENSE"
+npm_data_record "$target" csp_evaluator "$1" Apache-2.0 "${files[@]}"
+echo "csp_evaluator $1 bypass lists copied to $target"

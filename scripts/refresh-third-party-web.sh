@@ -16,21 +16,13 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
 fi
 version=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/npm-data.sh
+source "$root/scripts/lib/npm-data.sh"
 target=$root/rules/third-party-web
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && npm pack --silent "third-party-web@$version" >/dev/null)
-tar -xzf "$work"/third-party-web-"$version".tgz -C "$work"
-package=$work/package
-packed_version=$(node -p "require('$package/package.json').version")
-if [ "$packed_version" != "$version" ]; then
-    echo "npm delivered version $packed_version, not $version" >&2
-    exit 1
-fi
-
-cp "$package/dist/entities-nostats.json" "$target/entities-nostats.json"
-cp "$package/LICENSE" "$target/LICENSE"
+npm_data_fetch third-party-web "$version"
+npm_data_copy dist/entities-nostats.json "$target/entities-nostats.json"
+npm_data_copy LICENSE "$target/LICENSE"
 date=$(date -u +%Y-%m-%d)
 sha256=$(sha256sum "$target/entities-nostats.json" | cut -d' ' -f1)
 cat > "$target/source.json" <<JSON

@@ -47,6 +47,11 @@ def test_wheel_contains_data_and_scripts(tmp_path: Path) -> None:
         "scanner/_data/rules/third-party-web/source.json",
         "scanner/_data/rules/third-party-web/LICENSE",
         "scanner/_data/rules/third-party-web/README.md",
+        "scanner/_data/rules/autoconsent/autoconsent.playwright.js",
+        "scanner/_data/rules/autoconsent/rules.json",
+        "scanner/_data/rules/autoconsent/source.json",
+        "scanner/_data/rules/autoconsent/LICENSE",
+        "scanner/_data/rules/autoconsent/README.md",
         "scanner/_data/schemas/dpa-examples/baseline.json",
     }
     assert expected <= names
