@@ -55,5 +55,6 @@ npm_install() {
 }
 npm_install scanner/testworld/npm "the test world's tracking libraries"
 # The reference tools the security checks are compared with in the tests (pinned in
-# tests/references/package-lock.json): MDN HTTP Observatory, CSP Evaluator, tough-cookie.
+# tests/references/package-lock.json): MDN HTTP Observatory, CSP Evaluator, tough-cookie,
+# and the IAB TCF and GPP libraries the consent-string decoder is compared with.
 npm_install tests/references "the reference tools for the tests"
