@@ -44,6 +44,11 @@ COOKIE_JAR = "www.cookiejar.test"
 # A site of crawler traps, lost links and cut connections.
 HOSTILE = "www.hostile.test"
 
+# A shop whose banner is the real Klaro! consent manager (registrable domain
+# consentshop.test), with the ways sites get consent wrong.
+CONSENT_SHOP_APEX = "consentshop.test"
+CONSENT_SHOP = "www.consentshop.test"
+
 # The real libraries' CDN and collection hosts, as their official setup names them.
 POSTHOG_ASSETS = "us-assets.i.posthog.com"
 POSTHOG_API = "us.i.posthog.com"
@@ -93,6 +98,8 @@ ALL_HOSTS: tuple[str, ...] = (
     CONTROL,
     COOKIE_JAR,
     HOSTILE,
+    CONSENT_SHOP_APEX,
+    CONSENT_SHOP,
     *REAL_TRACKER_HOSTS,
 )
 """Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""

@@ -6,6 +6,7 @@ from . import (
     adnet,
     analytics,
     bench,
+    consent_shop,
     control,
     cookie_jar,
     external,
@@ -35,6 +36,7 @@ def build_sites(urls: WorldUrls, bench_pages: int = 0) -> dict[str, Handler]:
         control,
         cookie_jar,
         hostile,
+        consent_shop,
     )
     for part in parts:
         sites.update(part.routes(urls))
