@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
+from scanner.consent_states import DEFAULT_STATES, state_problem
 from scanner.errors import ConfigError, read_user_file
 from scanner.hosts_file import check_host_map, read_hosts_file
 from scanner.trust import certificate_hashes, is_spki_hash
@@ -88,6 +89,9 @@ class ScanSettings:
     max_value_chars: int = 4096
     user_agent: str = ""
     progress: str = "auto"
+    consent: list[str] = field(default_factory=lambda: list(DEFAULT_STATES))
+    """The visitor's consent states (scanner.consent_states): "before" crawls the site,
+    each other state visits the pages it found as a visitor of its own."""
     screenshots: int = 100
     """Rendered HTML pages that get a screenshot of their first view (the viewport
     before any interaction), in the order they are captured: the crawl is breadth-first,
@@ -214,6 +218,9 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
     problem = check_host_map(settings.host_map)
     if problem:
         raise ConfigError(f"{origin}: host_map {problem}")
+    consent_problem = state_problem(settings.consent)
+    if consent_problem:
+        raise ConfigError(f"{origin}: consent {consent_problem}")
     for name, choices in _CHOICES.items():
         if getattr(settings, name) not in choices:
             raise ConfigError(f"{origin}: {name} must be one of {', '.join(choices)}")

@@ -18,12 +18,14 @@ from scanner import __version__
 from scanner.audit_folder import SCAN_FILE
 from scanner.capture.screenshots import clear_screenshots
 from scanner.config import ScanSettings, check_start_url
+from scanner.consent_states import BEFORE
 from scanner.crawl.browser import browser_version, find_browser, prepare_profile, visitor_user_agent
 from scanner.crawl.resumable_spider import CrawlResume, ResumableSpider
 from scanner.crawl.settings import crawl_settings
 from scanner.crawl.spider import SiteSpider
 from scanner.result.resume import RunRecord, begin_resume, end_run, resumed_fields, start_run_record
 from scanner.result.validation import page_problems
+from scanner.result.visits import visit_summary
 from scanner.result.writer import summarise, write_scan_json
 
 LOG_FILE = "crawl.log"
@@ -90,6 +92,9 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
     start_url, out_dir, settings = record.start_url, record.out_dir, record.settings
     executable, version, user_agent = browser.executable, browser.version, browser.user_agent
     journal = record.page_journal
+    visit_journals = {
+        state: record.visit_journal(state) for state in settings.consent if state != BEFORE
+    }
     scrapy_settings = crawl_settings(
         settings,
         browser_path=executable,
@@ -98,6 +103,10 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
         journal=journal,
         log_file=out_dir / LOG_FILE,
         out_dir=out_dir,
+        visits={
+            state: (prepare_profile(record.visit_profile_dir(state)), path)
+            for state, path in visit_journals.items()
+        },
     )
     scrapy_settings["LOG_FILE_APPEND"] = resume is not None
     process = CrawlerProcess(settings=scrapy_settings)
@@ -111,6 +120,11 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
     finish_reason = str(crawler.stats.get_value("finish_reason") or "interrupted")
     spider: SiteSpider | None = crawler.spider
     outcomes, visited, problems = summarise(journal, page_problems)
+    consent_visits = []
+    for state, path in visit_journals.items():
+        visit, visit_problems = visit_summary(state, journal, path, page_problems)
+        consent_visits.append(visit)
+        problems += visit_problems
     not_visited = (
         spider.not_visited(visited, finish_reason)
         if spider is not None
@@ -137,7 +151,8 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
     )
     scan_file = out_dir / SCAN_FILE
     envelope.update(resumed_fields(record))
-    write_scan_json(scan_file, envelope, journal)
+    envelope["consent_visits"] = consent_visits
+    write_scan_json(scan_file, envelope, journal, visit_journals)
     end_run(record, finish_reason)
     if finish_reason == "finished":  # else kept, with the run's state, for a resume
         journal.unlink(missing_ok=True)
@@ -192,7 +207,7 @@ def _envelope(
         "finished_at": timing[1],
         "complete": complete,
         "finish_reason": finish_reason,
-        "consent": {"state": "before-consent", "note": CONSENT_NOTE},
+        "consent": {"state": "before-consent", "note": CONSENT_NOTE, "states": settings.consent},
         "browser": browser,
         "settings": dataclasses.asdict(settings),
         "summary": {

@@ -19,9 +19,10 @@ from scanner.config import (
 from scanner.errors import ConfigError, UserError
 
 ALL_NAMES = (
-    "browser_path, concurrency, exclude_hosts, exclude_paths, host_map, include_hosts, "
+    "browser_path, concurrency, consent, exclude_hosts, exclude_paths, host_map, include_hosts, "
     "include_paths, max_body_bytes, max_depth, max_pages, max_per_pattern, max_value_chars, "
-    "min_dwell_ms, obey_robots, progress, screenshots, settle_max_ms, settle_quiet_ms, "
+    "min_dwell_ms, obey_robots, probe_http_port, progress, screenshots, settle_max_ms, "
+    "settle_quiet_ms, "
     "strip_parameters, timeout, trap_max_growth_chain, trap_max_numeric_run, "
     "trap_max_segment_repeats, trusted_spki, use_sitemap, user_agent"
 )
@@ -357,3 +358,29 @@ def test_check_start_url_rejects_ports_out_of_range(url: str) -> None:
 
 def test_check_start_url_accepts_the_highest_port() -> None:
     assert check_start_url("https://a.test:65535/") == "https://a.test:65535/"
+
+
+def test_consent_states_default_to_before_reject_accept() -> None:
+    assert build_settings({}).consent == ["before", "reject", "accept"]
+    assert build_settings({"consent": ["before", "gpc"]}).consent == ["before", "gpc"]
+
+
+@pytest.mark.parametrize(
+    ("states", "problem"),
+    [
+        (["reject"], "must include 'before'"),
+        (["before", "refuse"], "unknown state 'refuse' (choose from before, reject, accept, gpc)"),
+        (["before", "reject", "reject"], "a state is listed twice"),
+    ],
+)
+def test_consent_states_that_cannot_be_scanned_say_why(states: list[str], problem: str) -> None:
+    with pytest.raises(ConfigError, match=r"^cfg: consent ") as raised:
+        build_settings({"consent": states}, origin="cfg")
+    assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize("port", [-1, 65_536])
+def test_probe_http_port_must_be_a_port(port: int) -> None:
+    with pytest.raises(ConfigError, match="probe_http_port must be a port number"):
+        build_settings({"probe_http_port": port}, origin="cfg")
+    assert build_settings({"probe_http_port": 8080}).probe_http_port == 8080

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from scrapy.http import HtmlResponse
 
 from scanner.capture.model import (
     Body,
@@ -37,10 +38,12 @@ from scanner.capture.model import (
 from scanner.config import ScanSettings
 from scanner.crawl.frontier import Frontier
 from scanner.crawl.losses import Losses
+from scanner.crawl.site_probe import SiteProbe
 from scanner.resources import load_schema
 from scanner.result.journal import JournalPipeline
 from scanner.result.model import PageResult
 from scanner.result.validation import SCAN_SCHEMA, page_problems, scan_file_problems
+from scanner.result.visits import visit_summary
 from scanner.result.writer import FORMAT_VERSION, summarise, write_scan_json
 from scanner.scan import CONSENT_NOTE, _envelope
 
@@ -374,10 +377,16 @@ def write_scan(folder: Path, pages: list[PageResult]) -> Path:
     frontier.release("https://www.shop.example/private/", "robots", PAGE_URL)
     frontier.admit("https://www.shop.example/never", 1, START)  # admitted, not visited
 
+    probe = SiteProbe(START, 30)
+    https = probe.requests()[0]
+    https.callback(
+        HtmlResponse(START, status=200, body=b"<p>", headers={"Content-Type": "text/html"}),
+        **https.cb_kwargs,
+    )
     envelope = _envelope(
         start_url=START,
         settings=settings,
-        spider=SimpleNamespace(frontier=frontier),  # type: ignore[arg-type]
+        spider=SimpleNamespace(frontier=frontier, site_probe=probe),  # type: ignore[arg-type]
         not_visited=Losses().not_visited(frontier.admitted_urls, visited, "shutdown"),
         outcomes=dict(outcomes),
         timing=("2026-01-05T10:00:00+00:00", "2026-01-05T10:01:00+00:00"),
@@ -393,8 +402,24 @@ def write_scan(folder: Path, pages: list[PageResult]) -> Path:
         },
     )
     assert envelope["consent"]["note"] == CONSENT_NOTE
+    visits = folder / "visits-reject.jsonl"
+    rejected = copy.deepcopy(pages[0])
+    rejected.consent_state = "after-reject"
+    rejected.capture.consent = {
+        "state": "reject", "action": "optOut", "cmps": ["Klaro"], "banner_shown": True,
+        "popups": ["Klaro"], "choice": {"cmp": "Klaro", "action": "optOut", "succeeded": True},
+        "cosmetic_only": False, "done": {"cmp": "Klaro", "cosmetic": False, "clicks": 0,
+        "duration_ms": 812}, "self_test": True, "errors": [], "messages": 9,
+    }  # fmt: skip
+    pipeline = JournalPipeline(journal, {"reject": visits})
+    pipeline.open_spider()
+    pipeline.process_item(rejected)
+    pipeline.close_spider()
+    visit, visit_problems = visit_summary("reject", journal, visits, page_problems)
+    assert visit_problems == []
+    envelope["consent_visits"] = [visit]
     scan_file = folder / "scan.json"
-    write_scan_json(scan_file, envelope, journal)
+    write_scan_json(scan_file, envelope, journal, {"reject": visits})
     return scan_file
 
 

@@ -233,4 +233,6 @@ class PageCapture:
     meta_referrer: str | None = None
     title: str | None = None
     lang: str | None = None
+    consent: dict[str, Any] | None = None
+    """What the consent automation saw and did on the page (ConsentVisit.as_json)."""
     capture_errors: list[str] = field(default_factory=list)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import ConsoleMessage, Frame, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
+from scanner.capture.consent import ConsentDriver, ConsentVisit
 from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
 from scanner.capture.devtools import (
     MIXED_CONTENT_RESOLUTIONS,
@@ -74,6 +75,11 @@ class CaptureLimits:
     min_dwell_ms: int = 3000
     settle_quiet_ms: int = 300
     settle_max_ms: int = 5000
+    consent_state: str = "before"
+    """The visitor's consent state (see scanner.capture.consent)."""
+    consent_wait_ms: int = 10_000
+    """In a state that makes a choice: how long to wait for autoconsent to find a banner
+    and make it, before the dwell starts."""
 
 
 @dataclass
@@ -93,6 +99,8 @@ class PageRecorder:
         self.screenshot: str | None = None
         """The first view's screenshot, relative to the output folder, once taken."""
         self._tap: PageTap | None = None
+        self._consent_driver: ConsentDriver | None = None
+        self._consent: ConsentVisit | None = None
         self._started = time.monotonic()
         self._last_activity = self._started
         self._phase = "load"
@@ -131,6 +139,12 @@ class PageRecorder:
             return
         self._tap.recorder = self
         self.on_frame_attached(page.main_frame)
+        try:
+            self._consent_driver = await ConsentDriver.of(page.context, self.limits.consent_state)
+        except PlaywrightError as error:
+            self.capture.capture_errors.append(f"consent automation unavailable: {error.message}")
+            return
+        self._consent = self._consent_driver.begin(page)
 
     # -- completing ------------------------------------------------------------------
 
@@ -139,6 +153,7 @@ class PageRecorder:
         view and read the document. The capture is finished once the page is left
         (:meth:`leaving`, :meth:`left`): what is sent on the way out belongs to it."""
         self._phase = "dwell"
+        await self._await_consent_choice()
         await asyncio.sleep(self.limits.min_dwell_ms / 1000)
         if not await self.settle():
             self.capture.capture_errors.append(
@@ -154,6 +169,15 @@ class PageRecorder:
         await self._simulate_page_hide(page)
         await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=self._after_leave_max_ms)
         await self._read_page_facts(page)
+
+    async def _await_consent_choice(self) -> None:
+        """In a state that makes a choice, give autoconsent time to find the banner and
+        answer it: the dwell that follows is what the visitor sees after choosing."""
+        visit = self._consent
+        if visit is None or visit.action is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(visit.settled.wait(), self.limits.consent_wait_ms / 1000)
 
     def _hidden(self) -> None:
         """From now on, what the page sends is sent while the visitor leaves it."""
@@ -322,6 +346,10 @@ class PageRecorder:
             await asyncio.wait(self._tasks, timeout=_STEP_TIMEOUT_S)
         if self._tap is not None and self._tap.recorder is self:
             self._tap.recorder = None
+        if self._consent is not None:
+            self.capture.consent = self._consent.as_json()
+            if self._consent_driver is not None:
+                self._consent_driver.end(self._consent)
         self.capture.requests = [tracked.record for tracked in self._tracked.values()]
         for record in self._sent_while_leaving:
             record.id = len(self.capture.requests)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from scanner.config import ScanSettings
+from scanner.consent_states import DEFAULT_STATES, STATES
 from scanner.findings.model import SEVERITIES
 
 NOT_SETTINGS = {
@@ -126,6 +127,14 @@ def crawl_options(parser: argparse.ArgumentParser) -> None:
         help="do not read robots.txt / sitemap.xml for pages",
     )
     group.add_argument(
+        "--consent",
+        type=_state_list,
+        metavar="STATES",
+        help="consent states to visit the site in, comma-separated, from "
+        f"{','.join(STATES)} (default {','.join(DEFAULT_STATES)}; 'before' alone is the "
+        "fastest pre-launch check)",
+    )
+    group.add_argument(
         "--screenshots",
         type=int,
         metavar="N",
@@ -157,6 +166,10 @@ def crawl_options(parser: argparse.ArgumentParser) -> None:
         choices=("auto", "always", "never"),
         help="progress line on stderr (auto: only on a terminal outside CI)",
     )
+
+
+def _state_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _repeatable(

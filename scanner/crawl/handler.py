@@ -55,7 +55,8 @@ class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
         self.page_pool = PagePool()
 
     async def _create_page(self, request: Request, spider: Any) -> Page:
-        page = self.page_pool.take()
+        wrapper = self.context_wrappers.get(request.meta.get("playwright_context", "default"))
+        page = self.page_pool.take(wrapper.context) if wrapper is not None else None
         return page if page is not None else await super()._create_page(request, spider)
 
     async def download_request(self, request: Request) -> Response:

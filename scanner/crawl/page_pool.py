@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Protocol
 
+from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
 
 _BLANK_TIMEOUT_MS = 5000
 MAX_USES = 20
@@ -38,12 +38,13 @@ class PagePool:
         self._idle: list[Page] = []
         self._uses: dict[Page, int] = {}
 
-    def take(self) -> Page | None:
-        """An idle open page, or None if a new one is needed."""
-        while self._idle:
-            page = self._idle.pop()
-            if not page.is_closed():
-                return page
+    def take(self, context: BrowserContext) -> Page | None:
+        """An idle open page of ``context`` (each consent state's visitor has its own),
+        or None if a new one is needed."""
+        self._idle = [page for page in self._idle if not page.is_closed()]
+        for index in range(len(self._idle) - 1, -1, -1):
+            if self._idle[index].context is context:
+                return self._idle.pop(index)
         return None
 
     async def give_back(self, page: Page | None, visit: Visit | None = None) -> None:

@@ -11,6 +11,8 @@ from scanner.crawl.browser import launch_args
 from scanner.crawl.resolver import HOST_MAP_SETTING
 
 JOURNAL_SETTING = "SCANNER_JOURNAL"
+VISIT_JOURNALS_SETTING = "SCANNER_VISIT_JOURNALS"
+"""Consent state -> the journal of that state's page visits (states other than before)."""
 PROGRESS_SETTING = "SCANNER_PROGRESS"
 OUTPUT_DIR_SETTING = "SCANNER_OUTPUT_DIR"
 """The scan's output folder: where page evidence such as screenshots is written."""
@@ -28,7 +30,10 @@ def crawl_settings(
     journal: Path,
     log_file: Path,
     out_dir: Path,
+    visits: dict[str, tuple[Path, Path]] | None = None,
 ) -> dict[str, Any]:
+    """``visits``: for each consent state besides "before", its browser profile folder
+    and its page journal. Each state is a browser context of its own."""
     timeout_ms = settings.timeout * 1000
     context = {
         "user_data_dir": str(profile_dir),
@@ -45,7 +50,13 @@ def crawl_settings(
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "DOWNLOAD_HANDLERS": {"http": _HANDLER, "https": _HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_CONTEXTS": {"default": context},
+        "PLAYWRIGHT_CONTEXTS": {
+            "default": context,
+            **{
+                state: {**context, "user_data_dir": str(profile)}
+                for state, (profile, _) in (visits or {}).items()
+            },
+        },
         # Any browser scrapy-playwright launches besides the persistent context (it does
         # when that context fails to start or closes under a Ctrl-C) is the same Chromium,
         # never Playwright's own download.
@@ -76,6 +87,7 @@ def crawl_settings(
         "DNS_RESOLVER": "scanner.crawl.resolver.HostMapResolver",
         HOST_MAP_SETTING: dict(settings.host_map),
         JOURNAL_SETTING: str(journal),
+        VISIT_JOURNALS_SETTING: {state: str(path) for state, (_, path) in (visits or {}).items()},
         OUTPUT_DIR_SETTING: str(out_dir),
         PROGRESS_SETTING: settings.progress,
         "ITEM_PIPELINES": {"scanner.result.journal.JournalPipeline": 100},

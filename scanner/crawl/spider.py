@@ -6,6 +6,7 @@ captured page; it knows nothing of rules or reports.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import AsyncIterator
@@ -30,12 +31,14 @@ from scanner.capture.model import PageError, RedirectHop
 from scanner.capture.recorder import CaptureLimits, PageRecorder, is_html
 from scanner.capture.screenshots import Screenshots
 from scanner.config import ScanSettings
+from scanner.consent_states import BEFORE, PAGE_STATE
 from scanner.crawl.fail_fast import DocumentFailed
 from scanner.crawl.frontier import Frontier
 from scanner.crawl.handler import DOWNLOAD_FAILED_META, DOWNLOAD_STARTED_META, RECORDER_META
 from scanner.crawl.losses import URL_TOO_LONG, Losses
 from scanner.crawl.settings import OUTPUT_DIR_SETTING
 from scanner.crawl.site_probe import SiteProbe
+from scanner.crawl.state_visits import StateVisit, StateVisits
 from scanner.result.model import PageResult
 
 NON_HTML_EXTENSIONS = frozenset(
@@ -98,6 +101,8 @@ _TOO_MANY_REDIRECTS = "max redirections reached"
 _DEPTH = "scanner_depth"
 _FOUND = "scanner_found"
 _STARTED = "scanner_started"
+STATE_META = "scanner_consent_state"
+"""Request meta key of a page visit in a consent state other than "before"."""
 
 
 class SiteSpider(scrapy.Spider):
@@ -114,6 +119,7 @@ class SiteSpider(scrapy.Spider):
             settle_quiet_ms=settings.settle_quiet_ms,
             settle_max_ms=settings.settle_max_ms,
         )
+        self.state_visits = StateVisits([state for state in settings.consent if state != BEFORE])
         self._links = LinkExtractor(tags=("a", "area"), attrs=("href",), deny_extensions=())
         self._sitemaps_seen: set[str] = set()
         self.site_probe = SiteProbe(start_url, settings.timeout, settings.probe_http_port)
@@ -151,7 +157,9 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests --------------------------------------------------------------------
 
-    def _visit(self, url: str, depth: int, via: str, found_on: str | None) -> scrapy.Request:
+    def _visit(
+        self, url: str, depth: int, via: str, found_on: str | None, state: str = BEFORE
+    ) -> scrapy.Request:
         meta: dict[str, Any] = {
             _DEPTH: depth,
             _FOUND: (via, found_on),
@@ -162,7 +170,10 @@ class SiteSpider(scrapy.Spider):
             return scrapy.Request(
                 url, callback=self.parse_file, errback=self.on_error, meta=meta, dont_filter=True
             )
-        recorder = PageRecorder(self.limits, self.screenshots)
+        if state != BEFORE:
+            meta.update({STATE_META: state, "playwright_context": state})
+        limits = dataclasses.replace(self.limits, consent_state=state)
+        recorder = PageRecorder(limits, self.screenshots if state == BEFORE else None)
         meta.update(
             playwright=True,
             playwright_include_page=True,  # the handler's page pool keeps the page
@@ -209,6 +220,13 @@ class SiteSpider(scrapy.Spider):
             requests.append(self._visit(url, depth, via, found_on))
         return requests
 
+    def _state_requests(self, visits: list[StateVisit]) -> list[scrapy.Request]:
+        """The page requests of other consent states' visitors."""
+        return [
+            self._visit(visit.url, visit.depth, visit.via, visit.found_on, visit.state)
+            for visit in visits
+        ]
+
     def not_visited(self, visited: set[str], finish_reason: str) -> list[dict[str, str]]:
         """The admitted URLs with no page, each with its reason."""
         return self.losses.not_visited(self.frontier.admitted_urls, visited, finish_reason)
@@ -217,6 +235,12 @@ class SiteSpider(scrapy.Spider):
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         page = await self._rendered_page(response)
+        state = response.meta.get(STATE_META)
+        if state is not None:  # another state's visit: nothing to follow
+            yield page
+            for request in self._state_requests(self.state_visits.first_page_over(state)):
+                yield request
+            return
         requests = []
         if page.outcome == "rendered" and self.frontier.scope_reason(response.url) is None:
             links = [link.url for link in self._links.extract_links(response)]
@@ -224,6 +248,12 @@ class SiteSpider(scrapy.Spider):
         yield page  # after its links are admitted: a resumed crawl relies on that order
         for request in requests:
             yield request
+        if page.outcome == "rendered":
+            visits = self.state_visits.page_found(
+                page.url, page.depth, page.found_via, page.found_on
+            )
+            for request in self._state_requests(visits):
+                yield request
 
     async def _rendered_page(self, response: Response) -> PageResult:
         recorder: PageRecorder = response.meta[RECORDER_META]
@@ -273,7 +303,8 @@ class SiteSpider(scrapy.Spider):
     async def on_error(self, failure: Failure) -> AsyncIterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         page = self._page_result(request, outcome="failed")
-        if failure.check(IgnoreRequest):
+        state = request.meta.get(STATE_META)
+        if failure.check(IgnoreRequest) and state is None:
             message = str(failure.value)
             if message.startswith(_ROBOTS_REFUSAL):
                 self.frontier.release(page.url, "robots", page.found_on)
@@ -292,6 +323,9 @@ class SiteSpider(scrapy.Spider):
             if document is not None:
                 page.redirects = _redirect_chain(page.capture.requests, document.id)
         yield page
+        if state is not None:
+            for state_request in self._state_requests(self.state_visits.first_page_over(state)):
+                yield state_request
 
     def parse_robots(self, response: Response) -> list[Any]:
         sitemaps = sitemap_urls_from_robots(response.text, base_url=response.url)
@@ -328,6 +362,7 @@ class SiteSpider(scrapy.Spider):
             found_on=found_on,
             visited_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
             duration_ms=round((ended - started) * 1000, 1),
+            consent_state=PAGE_STATE[meta.get(STATE_META, BEFORE)],
         )
 
 

@@ -12,28 +12,37 @@ from typing import IO, Any
 
 from scrapy.crawler import Crawler
 
-from scanner.crawl.settings import JOURNAL_SETTING
+from scanner.consent_states import BEFORE, PAGE_STATE
+from scanner.crawl.settings import JOURNAL_SETTING, VISIT_JOURNALS_SETTING
 from scanner.result.model import PageResult
 
 
 class JournalPipeline:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._file: IO[str] | None = None
+    """Each page to its journal: the crawl's, or that of the consent state it was
+    visited in."""
+
+    def __init__(self, path: Path, visit_paths: dict[str, Path] | None = None) -> None:
+        self.paths = {PAGE_STATE[BEFORE]: path}
+        self.paths.update({PAGE_STATE[s]: p for s, p in (visit_paths or {}).items()})
+        self._files: dict[str, IO[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JournalPipeline:
-        return cls(Path(crawler.settings[JOURNAL_SETTING]))
+        visits = crawler.settings.getdict(VISIT_JOURNALS_SETTING)
+        return cls(
+            Path(crawler.settings[JOURNAL_SETTING]),
+            {state: Path(path) for state, path in visits.items()},
+        )
 
     def open_spider(self, spider: Any = None) -> None:
-        self._file = self.path.open("a", encoding="utf-8")
+        self._files = {state: p.open("a", encoding="utf-8") for state, p in self.paths.items()}
 
     def close_spider(self, spider: Any = None) -> None:
-        if self._file is not None:
-            self._file.close()
+        for file in self._files.values():
+            file.close()
 
     def process_item(self, item: PageResult, spider: Any = None) -> PageResult:
-        assert self._file is not None
-        self._file.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
-        self._file.flush()
+        file = self._files[item.consent_state]
+        file.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        file.flush()
         return item

@@ -84,6 +84,20 @@ class RunRecord:
     def page_journal(self) -> Path:
         return self.out_dir / JOURNAL_FILE
 
+    def visit_profile_dir(self, state: str) -> Path:
+        """The browser profile of a consent state's visitor (states besides "before")."""
+        return self.state_dir / f"{PROFILE_DIR}-{state}"
+
+    def visit_journal(self, state: str) -> Path:
+        """The journal of a consent state's page visits."""
+        return self.state_dir / f"visits-{state}.jsonl"
+
+    def remove_profiles(self) -> None:
+        """Browser profiles are never kept: a resumed visitor starts as a new one."""
+        shutil.rmtree(self.profile_dir, ignore_errors=True)
+        for state in self.settings.consent:
+            shutil.rmtree(self.visit_profile_dir(state), ignore_errors=True)
+
     def save(self) -> None:
         document = {
             "format": RUN_FORMAT,
@@ -141,7 +155,7 @@ def begin_resume(out_dir: Path) -> ResumeState:
     state = _state(record)
     _compact_journal(record.page_journal, set(state.revisit))
     _remove_orphan_shots(out_dir, _referenced_shots(record.page_journal))
-    shutil.rmtree(record.profile_dir, ignore_errors=True)
+    record.remove_profiles()
     record.runs.append(_run_entry(resumed=True, done=state.finished, again=len(state.revisit)))
     record.save()
     return state
@@ -156,8 +170,8 @@ def _state(record: RunRecord) -> ResumeState:
 
 def end_run(record: RunRecord, finish_reason: str) -> None:
     """After scan.json is written: a crawl that ran to its end leaves no state; an
-    interrupted one keeps it for a resume (but never the browser profile)."""
-    shutil.rmtree(record.profile_dir, ignore_errors=True)
+    interrupted one keeps it for a resume (but never the browser profiles)."""
+    record.remove_profiles()
     if record.lock is not None:
         record.lock.close()
         record.lock = None
