@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 _PORT = re.compile(r":\d{2,5}(?=[/ ]|$)")
 
 EXPECTED = {
+    ("consent-banner-missing", "shop.test"),  # trackers, and no banner autoconsent knows
     ("coop-missing", "www.shop.test"),
     ("cookie-lifetime-excessive", "_ae_cid@www.shop.test"),
     ("cookie-lifetime-excessive", "_ae_uid@.analytics.example"),

@@ -76,7 +76,7 @@ def _observe(
             f"The browser refused cookie {cookie['name']} ({cookie['domain']}): {reasons}.",
         )
         return
-    purpose = _non_essential_purpose(cookie, setter)
+    purpose = non_essential_purpose(cookie, setter)
     if purpose:
         yield seen(
             "cookie-nonessential-before-consent",
@@ -112,7 +112,9 @@ def _observe(
         )
 
 
-def _non_essential_purpose(cookie: dict[str, Any], setter: Any) -> str | None:
+def non_essential_purpose(cookie: dict[str, Any], setter: Any) -> str | None:
+    """Why a cookie is not strictly necessary (its known purpose, or its setter's
+    categories), or None."""
     known = known_cookie(cookie["name"])
     if known:
         return f"{known['purpose']}, {known['used_by']}"

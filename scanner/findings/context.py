@@ -39,6 +39,14 @@ class ScanContext:
         """Pages the browser rendered (failed ones too: what they loaded still counts)."""
         return [page for page in self.scan["pages"] if page["outcome"] != "not-html"]
 
+    def state_pages(self, state: str) -> list[dict[str, Any]] | None:
+        """The pages a consent state's visitor rendered (or failed), as :attr:`pages`;
+        None when the scan had no such state."""
+        for visit in self.scan.get("consent_visits") or []:
+            if visit["state"] == state:
+                return [page for page in visit["pages"] if page["outcome"] != "not-html"]
+        return None
+
     @cached_property
     def personal_values(self) -> list[str]:
         """Personal data known to be in this scan: configured values and those seen in the

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.checks import (
+    consent_choices,
     content_security,
     cookies,
     dpa,
@@ -31,6 +32,7 @@ CHECKS: tuple[Check, ...] = (
     cookies.check,
     stored_personal_data.check,
     third_parties.check,
+    consent_choices.check,
     dpa.check,
     mixed_content.check,
     headers.check,

@@ -1,0 +1,182 @@
+"""Consent rules that compare the visitor's states: what still happens after "reject",
+what Global Privacy Control changes, whether a banner exists and whether a choice holds.
+
+The "before" pages are the crawl (``ScanContext.pages``); each other state's pages are
+its own visitor's (``ScanContext.state_pages``). A state the scan did not visit raises
+nothing here. A "reject" visitor whose refusal autoconsent could not make is no evidence
+against the site: its pages are judged only after a refusal that autoconsent reports as
+made (and not merely a banner hidden by CSS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scanner.checks.cookies import NON_ESSENTIAL_CATEGORIES, non_essential_purpose
+from scanner.classify.parties import Party
+from scanner.findings.context import ScanContext
+from scanner.findings.model import Observation
+
+GPC_CATEGORIES = frozenset({"advertising", "social", "affiliate"})
+"""Vendors whose contact GPC asks to stop: selling and sharing for cross-context ads."""
+
+
+def check(ctx: ScanContext) -> Iterator[Observation]:
+    yield from _banner_missing(ctx)
+    for state in ("reject", "accept"):
+        yield from _choice_not_kept(ctx, state)
+    reject = ctx.state_pages("reject")
+    if reject and _refused(ctx):
+        yield from _after_refusal(ctx, reject)
+    gpc = ctx.state_pages("gpc")
+    if gpc:
+        yield from _gpc_ignored(ctx, gpc)
+
+
+def _visit(ctx: ScanContext, state: str) -> dict[str, Any] | None:
+    return next((v for v in ctx.scan.get("consent_visits") or [] if v["state"] == state), None)
+
+
+def _refused(ctx: ScanContext) -> bool:
+    """Whether the "reject" visitor's refusal was made (not only hidden by CSS)."""
+    for page in ctx.state_pages("reject") or []:
+        consent = page.get("consent") or {}
+        choice = consent.get("choice") or {}
+        if choice.get("action") == "optOut" and choice.get("succeeded"):
+            return not consent.get("cosmetic_only")
+    return False
+
+
+def _tracking(ctx: ScanContext, party: Party, request: dict[str, Any], url: str) -> str | None:
+    """Why a vendor's request is tracking: its categories, or a filter list's match."""
+    categories = (
+        sorted(set(party.vendor.categories) & NON_ESSENTIAL_CATEGORIES) if party.vendor else []
+    )
+    if categories:
+        return ", ".join(categories)
+    if ctx.trackers.is_tracking(request["url"], url, request["resource_type"]):
+        return "matches a tracker filter list"
+    return None
+
+
+def _after_refusal(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Observation]:
+    for page in pages:
+        url = ctx.page_url(page)
+        seen: set[str] = set()
+        for request in page["requests"]:
+            party = ctx.party_of(request["url"])
+            if party is None or party.first_party or party.vendor_id in seen:
+                continue
+            reason = _tracking(ctx, party, request, url)
+            if reason is None:
+                continue
+            seen.add(party.vendor_id)
+            yield Observation(
+                "tracker-after-refusal",
+                party.vendor_id,
+                url,
+                f"{party.vendor_name} ({reason}) was contacted after the visitor refused consent.",
+                _request_evidence(request, party, reason, "after-reject"),
+                party.vendor_id,
+            )
+        for cookie in ctx.cookies_set(page):
+            if cookie["outcome"] == "refused":
+                continue
+            setter = ctx.cookie_setter(page, cookie)
+            purpose = non_essential_purpose(cookie, setter)
+            if purpose is None:
+                continue
+            yield Observation(
+                "cookie-after-refusal",
+                f"{cookie['name']}@{cookie['domain']}",
+                url,
+                f"Cookie {cookie['name']} ({cookie['domain']}, {purpose}) was set after the "
+                "visitor refused consent.",
+                {
+                    "kind": "cookie",
+                    "consent_state": "after-reject",
+                    "name": cookie["name"],
+                    "domain": cookie["domain"],
+                    "set_by": cookie["set_by_url"],
+                    "purpose": purpose,
+                },
+                setter.vendor_id if setter and not setter.first_party else None,
+            )
+
+
+def _gpc_ignored(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Observation]:
+    for page in pages:
+        url = ctx.page_url(page)
+        seen: set[str] = set()
+        for request in page["requests"]:
+            party = ctx.party_of(request["url"])
+            if party is None or party.first_party or party.vendor is None:
+                continue
+            categories = sorted(set(party.vendor.categories) & GPC_CATEGORIES)
+            if not categories or party.vendor_id in seen:
+                continue
+            seen.add(party.vendor_id)
+            reason = ", ".join(categories)
+            yield Observation(
+                "gpc-ignored",
+                party.vendor_id,
+                url,
+                f"{party.vendor_name} ({reason}) was contacted although the visitor's browser "
+                "sent Global Privacy Control.",
+                _request_evidence(request, party, reason, "with-gpc"),
+                party.vendor_id,
+            )
+
+
+def _banner_missing(ctx: ScanContext) -> Iterator[Observation]:
+    """Trackers or non-essential cookies before consent, and no page showed a banner."""
+    if any((page.get("consent") or {}).get("banner_shown") for page in ctx.pages):
+        return
+    if any(page.get("consent") is None for page in ctx.pages):
+        return  # a page the consent automation did not watch may have shown one
+    for page in ctx.pages:
+        url = ctx.page_url(page)
+        for request in page["requests"]:
+            party = ctx.party_of(request["url"])
+            if party is None or party.first_party:
+                continue
+            reason = _tracking(ctx, party, request, url)
+            if reason is not None:
+                yield Observation(
+                    "consent-banner-missing",
+                    ctx.scan["site"] or url,
+                    url,
+                    f"No page showed a consent banner that autoconsent knows, yet "
+                    f"{party.vendor_name} ({reason}) was contacted.",
+                    _request_evidence(request, party, reason, "before-consent"),
+                )
+                return
+
+
+def _choice_not_kept(ctx: ScanContext, state: str) -> Iterator[Observation]:
+    visit = _visit(ctx, state)
+    if visit is None or visit["choice"] is None:
+        return
+    for url in visit["banner_again"]:
+        yield Observation(
+            "consent-choice-not-kept",
+            ctx.scan["site"] or url,
+            url,
+            f"The consent banner came back on this page after the visitor chose "
+            f"({visit['choice']['action']} on {visit['choice']['page']}).",
+            {"kind": "consent", "consent_state": state, "choice": visit["choice"]},
+        )
+
+
+def _request_evidence(
+    request: dict[str, Any], party: Party, reason: str, state: str
+) -> dict[str, Any]:
+    return {
+        "kind": "request",
+        "consent_state": state,
+        "url": request["url"],
+        "method": request["method"],
+        "vendor": party.vendor_name,
+        "why": reason,
+    }
