@@ -10,7 +10,10 @@ Privacy Control.
 from __future__ import annotations
 
 STATES = ("before", "reject", "accept", "gpc")
-DEFAULT_STATES = ("before", "reject", "accept")
+DEFAULT_STATES = ("before",)
+"""A plain scan: each extra state visits every page again (about the same browser time
+once more), so they are asked for; the demo shows the three main ones."""
+DEMO_STATES = ("before", "reject", "accept")
 BEFORE = "before"
 PAGE_STATE = {
     "before": "before-consent",

@@ -131,8 +131,8 @@ def crawl_options(parser: argparse.ArgumentParser) -> None:
         type=_state_list,
         metavar="STATES",
         help="consent states to visit the site in, comma-separated, from "
-        f"{','.join(STATES)} (default {','.join(DEFAULT_STATES)}; 'before' alone is the "
-        "fastest pre-launch check)",
+        f"{','.join(STATES)} (default {','.join(DEFAULT_STATES)}; e.g. before,reject,accept "
+        "compares what happens after each choice)",
     )
     group.add_argument(
         "--screenshots",
