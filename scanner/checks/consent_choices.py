@@ -10,7 +10,7 @@ made (and not merely a banner hidden by CSS).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from scanner.checks.cookies import NON_ESSENTIAL_CATEGORIES, non_essential_purpose
@@ -32,10 +32,6 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
     gpc = ctx.state_pages("gpc")
     if gpc:
         yield from _gpc_ignored(ctx, gpc)
-
-
-def _visit(ctx: ScanContext, state: str) -> dict[str, Any] | None:
-    return next((v for v in ctx.scan.get("consent_visits") or [] if v["state"] == state), None)
 
 
 def _refused(ctx: ScanContext) -> bool:
@@ -60,18 +56,35 @@ def _tracking(ctx: ScanContext, party: Party, request: dict[str, Any], url: str)
     return None
 
 
+Reason = Callable[[ScanContext, Party, dict[str, Any], str], str | None]
+
+
+def _vendor_contacts(
+    ctx: ScanContext, page: dict[str, Any], reason_of: Reason
+) -> Iterator[tuple[Party, dict[str, Any], str]]:
+    """Each third-party vendor of the page once, at its first request with a reason."""
+    url = ctx.page_url(page)
+    seen: set[str] = set()
+    for request in page["requests"]:
+        party = ctx.party_of(request["url"])
+        if party is None or party.first_party or party.vendor_id in seen:
+            continue
+        reason = reason_of(ctx, party, request, url)
+        if reason is not None:
+            seen.add(party.vendor_id)
+            yield party, request, reason
+
+
+def _gpc_reason(ctx: ScanContext, party: Party, request: dict[str, Any], url: str) -> str | None:
+    """The categories for which GPC asks a vendor not to be contacted, if any."""
+    categories = sorted(set(party.vendor.categories) & GPC_CATEGORIES) if party.vendor else []
+    return ", ".join(categories) or None
+
+
 def _after_refusal(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Observation]:
     for page in pages:
         url = ctx.page_url(page)
-        seen: set[str] = set()
-        for request in page["requests"]:
-            party = ctx.party_of(request["url"])
-            if party is None or party.first_party or party.vendor_id in seen:
-                continue
-            reason = _tracking(ctx, party, request, url)
-            if reason is None:
-                continue
-            seen.add(party.vendor_id)
+        for party, request, reason in _vendor_contacts(ctx, page, _tracking):
             yield Observation(
                 "tracker-after-refusal",
                 party.vendor_id,
@@ -108,16 +121,7 @@ def _after_refusal(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Ob
 def _gpc_ignored(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Observation]:
     for page in pages:
         url = ctx.page_url(page)
-        seen: set[str] = set()
-        for request in page["requests"]:
-            party = ctx.party_of(request["url"])
-            if party is None or party.first_party or party.vendor is None:
-                continue
-            categories = sorted(set(party.vendor.categories) & GPC_CATEGORIES)
-            if not categories or party.vendor_id in seen:
-                continue
-            seen.add(party.vendor_id)
-            reason = ", ".join(categories)
+        for party, request, reason in _vendor_contacts(ctx, page, _gpc_reason):
             yield Observation(
                 "gpc-ignored",
                 party.vendor_id,
@@ -137,25 +141,20 @@ def _banner_missing(ctx: ScanContext) -> Iterator[Observation]:
         return  # a page the consent automation did not watch may have shown one
     for page in ctx.pages:
         url = ctx.page_url(page)
-        for request in page["requests"]:
-            party = ctx.party_of(request["url"])
-            if party is None or party.first_party:
-                continue
-            reason = _tracking(ctx, party, request, url)
-            if reason is not None:
-                yield Observation(
-                    "consent-banner-missing",
-                    ctx.scan["site"] or url,
-                    url,
-                    f"No page showed a consent banner that autoconsent knows, yet "
-                    f"{party.vendor_name} ({reason}) was contacted.",
-                    _request_evidence(request, party, reason, "before-consent"),
-                )
-                return
+        for party, request, reason in _vendor_contacts(ctx, page, _tracking):
+            yield Observation(
+                "consent-banner-missing",
+                ctx.scan["site"] or url,
+                url,
+                f"No page showed a consent banner that autoconsent knows, yet "
+                f"{party.vendor_name} ({reason}) was contacted.",
+                _request_evidence(request, party, reason, "before-consent"),
+            )
+            return
 
 
 def _choice_not_kept(ctx: ScanContext, state: str) -> Iterator[Observation]:
-    visit = _visit(ctx, state)
+    visit = ctx.consent_visit(state)
     if visit is None or visit["choice"] is None:
         return
     for url in visit["banner_again"]:

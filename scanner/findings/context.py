@@ -39,13 +39,18 @@ class ScanContext:
         """Pages the browser rendered (failed ones too: what they loaded still counts)."""
         return [page for page in self.scan["pages"] if page["outcome"] != "not-html"]
 
+    def consent_visit(self, state: str) -> dict[str, Any] | None:
+        """The scan's ``consent_visits`` entry of a state; None when it had no such state."""
+        visits = self.scan.get("consent_visits") or []
+        return next((visit for visit in visits if visit["state"] == state), None)
+
     def state_pages(self, state: str) -> list[dict[str, Any]] | None:
         """The pages a consent state's visitor rendered (or failed), as :attr:`pages`;
         None when the scan had no such state."""
-        for visit in self.scan.get("consent_visits") or []:
-            if visit["state"] == state:
-                return [page for page in visit["pages"] if page["outcome"] != "not-html"]
-        return None
+        visit = self.consent_visit(state)
+        if visit is None:
+            return None
+        return [page for page in visit["pages"] if page["outcome"] != "not-html"]
 
     @cached_property
     def personal_values(self) -> list[str]:
