@@ -25,7 +25,7 @@ from scanner.crawl.settings import crawl_settings
 from scanner.crawl.spider import SiteSpider
 from scanner.result.resume import RunRecord, begin_resume, end_run, resumed_fields, start_run_record
 from scanner.result.validation import page_problems
-from scanner.result.visits import visit_summary
+from scanner.result.visits import rendered_urls, visit_summary
 from scanner.result.writer import summarise, write_scan_json
 
 LOG_FILE = "crawl.log"
@@ -121,8 +121,9 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
     spider: SiteSpider | None = crawler.spider
     outcomes, visited, problems = summarise(journal, page_problems)
     consent_visits = []
+    rendered = rendered_urls(journal) if visit_journals else []
     for state, path in visit_journals.items():
-        visit, visit_problems = visit_summary(state, journal, path, page_problems)
+        visit, visit_problems = visit_summary(state, rendered, path, page_problems)
         consent_visits.append(visit)
         problems += visit_problems
     not_visited = (

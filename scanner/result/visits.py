@@ -11,21 +11,25 @@ from scanner.result.writer import journal_pages, summarise
 MAX_LISTED = 1000
 
 
+def rendered_urls(crawl_journal: Path) -> list[str]:
+    """The pages the crawl rendered, in its order: what every state should visit."""
+    return [p["url"] for _, p in journal_pages(crawl_journal) if p["outcome"] == "rendered"]
+
+
 def visit_summary(
     state: str,
-    crawl_journal: Path,
+    rendered: list[str],
     visit_journal: Path,
     check_page: Callable[[dict[str, Any]], list[str]],
 ) -> tuple[dict[str, Any], list[str]]:
     """The state's entry (without its pages, which the writer streams from
     ``visit_journal``) and the schema problems of its pages.
 
-    Every page the crawl rendered should have been visited in the state: those that were
-    not (the scan stopped first, or a resume's new visitor did not see the pages kept
-    from before the interruption) are listed, so that no comparison passes them off as
-    "nothing happened there"."""
+    Every page the crawl rendered (``rendered``) should have been visited in the state:
+    those that were not (the scan stopped first, or a resume's new visitor did not see
+    the pages kept from before the interruption) are listed, so that no comparison
+    passes them off as "nothing happened there"."""
     outcomes, visited, problems = summarise(visit_journal, check_page)
-    rendered = [p["url"] for _, p in journal_pages(crawl_journal) if p["outcome"] == "rendered"]
     missing = [url for url in rendered if url not in visited]
     choice, shown_again = _choice_and_banners(visit_journal)
     return (
