@@ -35,7 +35,7 @@ SCAN: dict[str, Any] = {
     "started_at": "2026-11-23T20:00:00+00:00",
     "finished_at": "2026-11-23T21:30:05.250000+01:00",
     "complete": True,
-    "consent": {"state": "before-consent"},
+    "consent": {"state": "before-consent", "states": ["before", "reject"]},
 }
 
 
@@ -51,6 +51,7 @@ def make_finding(
     pages: list[str],
     severity: str | None = None,
     message: str = "Something was seen.",
+    consent_states: tuple[str, ...] = ("before-consent",),
 ) -> Finding:
     rule = catalog[rule_id]
     return Finding(
@@ -67,6 +68,7 @@ def make_finding(
         references=list(rule.references),
         remediation=rule.remediation,
         vendor="example-analytics" if rule.area == "cookies" else None,
+        consent_states=list(consent_states),
     )
 
 
@@ -78,6 +80,13 @@ def findings_doc(catalog: RuleCatalog) -> dict[str, Any]:
         make_finding(catalog, "cookie-lifetime-excessive", "_ae_uid@.a.example", many_pages),
         make_finding(catalog, "cookie-missing-httponly", "sid@www.shop.test", [START]),
         make_finding(catalog, "permissions-policy-missing", "www.shop.test", [START]),
+        make_finding(
+            catalog,
+            "tracker-after-refusal",
+            "example-ads",
+            [START],
+            consent_states=("after-reject",),
+        ),
         # A report-only CSP lowers the catalog's severity: the result follows the finding.
         make_finding(catalog, "csp-script-unsafe-inline", "report-only", [START], "low"),
         make_finding(
@@ -163,7 +172,7 @@ def test_levels_mapping(
 
 def test_results(sarif: dict[str, Any]) -> None:
     results = results_by_rule(sarif)
-    assert len(sarif["runs"][0]["results"]) == 6
+    assert len(sarif["runs"][0]["results"]) == 7
     assert results["cookie-nonessential-before-consent"]["level"] == "error"
     assert results["cookie-lifetime-excessive"]["level"] == "warning"
     assert results["cookie-missing-httponly"]["level"] == "note"
@@ -177,7 +186,9 @@ def test_results(sarif: dict[str, Any]) -> None:
         "pages_total": 1,
         "evidence_count": 1,
         "severity": "high",
+        "consent_states": ["before-consent"],
     }
+    assert results["tracker-after-refusal"]["properties"]["consent_states"] == ["after-reject"]
     assert result["locations"] == [
         {
             "physicalLocation": {"artifactLocation": {"uri": START}},
@@ -254,6 +265,7 @@ def test_invocation_and_automation(sarif: dict[str, Any]) -> None:
                 "start_url": START,
                 "complete": True,
                 "consent_state": "before-consent",
+                "consent_states": ["before-consent", "after-reject"],
             },
         }
     ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from scanner.checks.cookies import NON_ESSENTIAL_CATEGORIES, non_essential_purpose
 from scanner.classify.parties import Party
+from scanner.consent_states import PAGE_STATE
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
 
@@ -27,14 +28,14 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
     for state in ("reject", "accept"):
         yield from _choice_not_kept(ctx, state)
     reject = ctx.state_pages("reject")
-    if reject and _refused(ctx):
-        yield from _after_refusal(ctx, reject)
+    if reject and refusal_made(ctx):
+        yield from _after_refusal(ctx.in_state("reject"))
     gpc = ctx.state_pages("gpc")
     if gpc:
         yield from _gpc_ignored(ctx, gpc)
 
 
-def _refused(ctx: ScanContext) -> bool:
+def refusal_made(ctx: ScanContext) -> bool:
     """Whether the "reject" visitor's refusal was made (not only hidden by CSS)."""
     for page in ctx.state_pages("reject") or []:
         consent = page.get("consent") or {}
@@ -44,7 +45,9 @@ def _refused(ctx: ScanContext) -> bool:
     return False
 
 
-def _tracking(ctx: ScanContext, party: Party, request: dict[str, Any], url: str) -> str | None:
+def tracking_reason(
+    ctx: ScanContext, party: Party, request: dict[str, Any], url: str
+) -> str | None:
     """Why a vendor's request is tracking: its categories, or a filter list's match."""
     categories = (
         sorted(set(party.vendor.categories) & NON_ESSENTIAL_CATEGORIES) if party.vendor else []
@@ -59,7 +62,7 @@ def _tracking(ctx: ScanContext, party: Party, request: dict[str, Any], url: str)
 Reason = Callable[[ScanContext, Party, dict[str, Any], str], str | None]
 
 
-def _vendor_contacts(
+def vendor_contacts(
     ctx: ScanContext, page: dict[str, Any], reason_of: Reason
 ) -> Iterator[tuple[Party, dict[str, Any], str]]:
     """Each third-party vendor of the page once, at its first request with a reason."""
@@ -75,31 +78,41 @@ def _vendor_contacts(
             yield party, request, reason
 
 
-def _gpc_reason(ctx: ScanContext, party: Party, request: dict[str, Any], url: str) -> str | None:
+def gpc_reason(ctx: ScanContext, party: Party, request: dict[str, Any], url: str) -> str | None:
     """The categories for which GPC asks a vendor not to be contacted, if any."""
     categories = sorted(set(party.vendor.categories) & GPC_CATEGORIES) if party.vendor else []
     return ", ".join(categories) or None
 
 
-def _after_refusal(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Observation]:
-    for page in pages:
+def non_essential_cookies(
+    ctx: ScanContext, page: dict[str, Any]
+) -> Iterator[tuple[dict[str, Any], Party | None, str]]:
+    """The non-essential cookies the page kept (not those the browser refused), with
+    their setter and why they are not essential."""
+    for cookie in ctx.cookies_set(page):
+        if cookie["outcome"] == "refused":
+            continue
+        setter = ctx.cookie_setter(page, cookie)
+        purpose = non_essential_purpose(cookie, setter)
+        if purpose is not None:
+            yield cookie, setter, purpose
+
+
+def _after_refusal(ctx: ScanContext) -> Iterator[Observation]:
+    """``ctx`` is the "reject" state's."""
+    for page in ctx.pages:
         url = ctx.page_url(page)
-        for party, request, reason in _vendor_contacts(ctx, page, _tracking):
+        for party, request, reason in vendor_contacts(ctx, page, tracking_reason):
             yield Observation(
                 "tracker-after-refusal",
                 party.vendor_id,
                 url,
                 f"{party.vendor_name} ({reason}) was contacted after the visitor refused consent.",
-                _request_evidence(request, party, reason, "after-reject"),
+                request_evidence(request, party, reason, "after-reject"),
                 party.vendor_id,
+                consent_state="after-reject",
             )
-        for cookie in ctx.cookies_set(page):
-            if cookie["outcome"] == "refused":
-                continue
-            setter = ctx.cookie_setter(page, cookie)
-            purpose = non_essential_purpose(cookie, setter)
-            if purpose is None:
-                continue
+        for cookie, setter, purpose in non_essential_cookies(ctx, page):
             yield Observation(
                 "cookie-after-refusal",
                 f"{cookie['name']}@{cookie['domain']}",
@@ -115,21 +128,23 @@ def _after_refusal(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Ob
                     "purpose": purpose,
                 },
                 setter.vendor_id if setter and not setter.first_party else None,
+                consent_state="after-reject",
             )
 
 
 def _gpc_ignored(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Observation]:
     for page in pages:
         url = ctx.page_url(page)
-        for party, request, reason in _vendor_contacts(ctx, page, _gpc_reason):
+        for party, request, reason in vendor_contacts(ctx, page, gpc_reason):
             yield Observation(
                 "gpc-ignored",
                 party.vendor_id,
                 url,
                 f"{party.vendor_name} ({reason}) was contacted although the visitor's browser "
                 "sent Global Privacy Control.",
-                _request_evidence(request, party, reason, "with-gpc"),
+                request_evidence(request, party, reason, "with-gpc"),
                 party.vendor_id,
+                consent_state="with-gpc",
             )
 
 
@@ -141,14 +156,14 @@ def _banner_missing(ctx: ScanContext) -> Iterator[Observation]:
         return  # a page the consent automation did not watch may have shown one
     for page in ctx.pages:
         url = ctx.page_url(page)
-        for party, request, reason in _vendor_contacts(ctx, page, _tracking):
+        for party, request, reason in vendor_contacts(ctx, page, tracking_reason):
             yield Observation(
                 "consent-banner-missing",
                 ctx.scan["site"] or url,
                 url,
                 f"No page showed a consent banner that autoconsent knows, yet "
                 f"{party.vendor_name} ({reason}) was contacted.",
-                _request_evidence(request, party, reason, "before-consent"),
+                request_evidence(request, party, reason, "before-consent"),
             )
             return
 
@@ -164,11 +179,12 @@ def _choice_not_kept(ctx: ScanContext, state: str) -> Iterator[Observation]:
             url,
             f"The consent banner came back on this page after the visitor chose "
             f"({visit['choice']['action']} on {visit['choice']['page']}).",
-            {"kind": "consent", "consent_state": state, "choice": visit["choice"]},
+            {"kind": "consent", "consent_state": PAGE_STATE[state], "choice": visit["choice"]},
+            consent_state=PAGE_STATE[state],
         )
 
 
-def _request_evidence(
+def request_evidence(
     request: dict[str, Any], party: Party, reason: str, state: str
 ) -> dict[str, Any]:
     return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.dpa import DpaSet, check_record, clause_number
+from scanner.dpa import Dpa, DpaSet, check_record, clause_number
 from scanner.dpa.records import build_records
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
@@ -19,31 +19,40 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
     if ctx.dpas is None:
         return
     yield from _unusable_files(ctx, ctx.dpas)
-    for vendor_id, record in build_records(ctx).items():
-        dpa = ctx.dpas.for_vendor(vendor_id)
-        if dpa is None:
-            yield from _undeclared(record)
-            continue
-        agreement = dpa.agreement.get("name")
-        for violation in check_record(dpa, record):
-            clause = clause_number(violation.clause) if violation.clause else None
-            for page in _pages_concerned(record, violation.field, violation.details):
-                yield Observation(
-                    "dpa-violation",
-                    f"{vendor_id} {violation.field} {clause or ''}".strip(),
-                    page,
-                    violation.sentence,
-                    {
-                        "kind": "dpa",
-                        "agreement": agreement,
-                        "dpa_file": str(dpa.file),
-                        "clause": violation.clause,
-                        "field": violation.field,
-                        "details": violation.details,
-                    },
-                    vendor_id,
-                    violation.severity,
-                )
+    for state in ctx.states:
+        for vendor_id, record in build_records(ctx.in_state(state)).items():
+            dpa = ctx.dpas.for_vendor(vendor_id)
+            if dpa is None:
+                yield from _undeclared(record)
+            else:
+                yield from _violations(dpa, record)
+
+
+def _violations(dpa: Dpa, record: dict[str, Any]) -> Iterator[Observation]:
+    """The record against its DPA: the same clause broken in two consent states is one
+    finding that names both."""
+    agreement = dpa.agreement.get("name")
+    for violation in check_record(dpa, record):
+        clause = clause_number(violation.clause) if violation.clause else None
+        for page in _pages_concerned(record, violation.field, violation.details):
+            yield Observation(
+                "dpa-violation",
+                f"{record['vendor_id']} {violation.field} {clause or ''}".strip(),
+                page,
+                violation.sentence,
+                {
+                    "kind": "dpa",
+                    "consent_state": record["consent_state"],
+                    "agreement": agreement,
+                    "dpa_file": str(dpa.file),
+                    "clause": violation.clause,
+                    "field": violation.field,
+                    "details": violation.details,
+                },
+                record["vendor_id"],
+                violation.severity,
+                record["consent_state"],
+            )
 
 
 def _pages_concerned(record: dict[str, Any], field: str, details: dict[str, Any]) -> list[str]:
@@ -73,11 +82,13 @@ def _undeclared(record: dict[str, Any]) -> Iterator[Observation]:
             message,
             {
                 "kind": "vendor",
+                "consent_state": record["consent_state"],
                 "hosts": record["hosts"],
                 "loaded_by": record["loaded_by"],
                 "data_categories": record["data_categories"],
             },
             record["vendor_id"],
+            consent_state=record["consent_state"],
         )
 
 

@@ -48,14 +48,18 @@ def run_init(args: argparse.Namespace) -> int:
 
     settings, _ = rule_settings(args, config_tables(args), list(args.vendors or []))
     context = scan_context(args.scan, settings)
-    records = build_records(context)
-    if args.vendor_id not in records:
-        seen = ", ".join(records) or "none"
+    # the crawl's record first; a vendor loaded only after "accept" has only that state's
+    by_state = [build_records(context.in_state(state)) for state in context.states]
+    record = next(
+        (records[args.vendor_id] for records in by_state if args.vendor_id in records), None
+    )
+    if record is None:
+        seen = ", ".join(sorted({vendor for records in by_state for vendor in records})) or "none"
         raise UserError(
             f"vendor {args.vendor_id!r} was not seen in {args.scan / 'scan.json'}; "
             f"vendors seen: {seen}"
         )
-    schema = starter_schema(records[args.vendor_id], context.scan["site"])
+    schema = starter_schema(record, context.scan["site"])
     text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     if args.out:
         if args.out.exists():

@@ -49,7 +49,8 @@ class _Vendor:
 
 
 def build_records(ctx: ScanContext) -> dict[str, dict[str, Any]]:
-    """One record per third-party vendor contacted, by vendor id."""
+    """One record per third-party vendor contacted in the context's consent state, by
+    vendor id (``ctx.in_state(state)`` for another state's)."""
     vendors: dict[str, _Vendor] = {}
     for page in ctx.pages:
         url = ctx.page_url(page)
@@ -65,9 +66,9 @@ def build_records(ctx: ScanContext) -> dict[str, dict[str, Any]]:
                 vendors[edge.vendor].loaded_by.add(edge.loader)
             if edge.loader in vendors:
                 vendors[edge.loader].loads.add(edge.vendor)
-    before_consent = ctx.scan["consent"]["state"] == "before-consent"
+    without_consent = ctx.state != "accept"  # before any choice, refused, or only GPC
     return {
-        vendor_id: _record(vendor, before_consent, ctx.scan["consent"]["state"])
+        vendor_id: _record(vendor, without_consent, ctx.state_label)
         for vendor_id, vendor in sorted(vendors.items())
     }
 

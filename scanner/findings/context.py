@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -10,6 +12,7 @@ from urllib.parse import urlsplit
 from scanner.classify.parties import Party, PartyClassifier
 from scanner.classify.pii import PersonalDataFinder
 from scanner.classify.trackers import TrackerMatcher
+from scanner.consent_states import BEFORE, PAGE_STATE
 from scanner.dpa import DpaSet
 from scanner.findings.settings import RuleSettings
 
@@ -33,11 +36,41 @@ class ScanContext:
     trackers: TrackerMatcher
     dpas: DpaSet | None = None
     """The organisation's data-processing agreements, when a DPA folder is configured."""
+    state: str = BEFORE
+    """The consent state whose pages :attr:`pages` are (see :meth:`in_state`)."""
 
     @cached_property
     def pages(self) -> list[dict[str, Any]]:
-        """Pages the browser rendered (failed ones too: what they loaded still counts)."""
-        return [page for page in self.scan["pages"] if page["outcome"] != "not-html"]
+        """Pages the browser rendered (failed ones too: what they loaded still counts),
+        in this context's consent state."""
+        if self.state == BEFORE:
+            return [page for page in self.scan["pages"] if page["outcome"] != "not-html"]
+        return self.state_pages(self.state) or []
+
+    @property
+    def state_label(self) -> str:
+        """The state's name in scan.json and findings ("before-consent", "after-reject")."""
+        return PAGE_STATE[self.state]
+
+    @property
+    def states(self) -> list[str]:
+        """The consent states the scan visited: "before" first, then those with visits."""
+        visited = [visit["state"] for visit in self.scan.get("consent_visits") or []]
+        return [BEFORE, *(state for state in visited if state != BEFORE)]
+
+    def in_state(self, state: str) -> ScanContext:
+        """The same scan, its pages those of a consent state (the classification, settings
+        and DPAs are shared). The state must be one the scan visited."""
+        if state == self.state:
+            return self
+        if state != BEFORE and self.consent_visit(state) is None:
+            raise KeyError(f"the scan has no {state!r} consent state")
+        view = dataclasses.replace(self, state=state)
+        # what is known about personal data covers every state: computed once, shared
+        for shared in ("personal_values", "personal_data"):
+            if shared in self.__dict__:
+                view.__dict__[shared] = self.__dict__[shared]
+        return view
 
     def consent_visit(self, state: str) -> dict[str, Any] | None:
         """The scan's ``consent_visits`` entry of a state; None when it had no such state."""
@@ -64,14 +97,15 @@ class ScanContext:
         return PersonalDataFinder(self.personal_values)
 
     def _personal_data_seen_in_the_clear(self) -> set[str]:
-        """E-mail addresses and phone numbers sent anywhere in plain or encoded form.
+        """E-mail addresses and phone numbers sent anywhere (in any consent state) in plain
+        or encoded form.
 
         Knowing them lets the finder recognise their hashes (MD5, SHA-1, SHA-256) sent to
         other vendors: a hash on its own looks like any random identifier.
         """
         finder = PersonalDataFinder()
         seen: set[str] = set()
-        for page in self.pages:
+        for page in self._every_state_page():
             for found in finder.find_in_request(self.page_url(page), [], None, None):
                 seen.add(found.value)
             for request in page["requests"]:
@@ -79,6 +113,10 @@ class ScanContext:
                     if found.category in ("email", "phone") and found.encoding in _CLEAR:
                         seen.add(found.value)
         return seen
+
+    def _every_state_page(self) -> Iterator[dict[str, Any]]:
+        for state in self.states:
+            yield from self.in_state(state).pages
 
     def party_of(self, url: str) -> Party | None:
         host = urlsplit(url).hostname

@@ -22,6 +22,7 @@ from scanner.checks import (
     third_parties,
     transport,
 )
+from scanner.consent_states import PAGE_STATE
 from scanner.findings.bounds import MAX_SUBJECT_CHARS, bounded, cut_text
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.context import ScanContext
@@ -49,8 +50,10 @@ class _Group:
     pages: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     evidence_count: int = 0
+    states: set[str] = field(default_factory=set)
 
     def add(self, observation: Observation) -> None:
+        self.states.add(observation.consent_state)
         if observation.page not in self.pages:
             self.pages.append(observation.page)
         self.evidence_count += 1
@@ -99,4 +102,5 @@ def _finding(group: _Group, catalog: RuleCatalog, ctx: ScanContext) -> Finding:
         references=[dict(reference) for reference in rule.references],
         remediation=rule.remediation,
         vendor=first.vendor,
+        consent_states=[label for label in PAGE_STATE.values() if label in group.states],
     )

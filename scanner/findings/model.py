@@ -29,6 +29,8 @@ class Observation:
     vendor: str | None = None
     severity: str | None = None
     """Overrides the catalog's severity for this observation (e.g. report-only CSP)."""
+    consent_state: str = "before-consent"
+    """The visitor's consent state the page was seen in (its name in scan.json)."""
 
 
 @dataclass
@@ -46,4 +48,6 @@ class Finding:
     references: list[dict[str, str]]
     remediation: str
     vendor: str | None = None
+    consent_states: list[str] = field(default_factory=lambda: ["before-consent"])
+    """The consent states in which it was seen, in the order of scanner.consent_states."""
     extra: dict[str, Any] = field(default_factory=dict)

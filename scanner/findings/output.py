@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import __version__
+from scanner.consent_states import BEFORE, PAGE_STATE
 from scanner.findings.model import SEVERITIES, Finding
 
 FORMAT_VERSION = "1.0"
@@ -27,6 +28,9 @@ def findings_document(findings: list[Finding], scan: dict[str, Any]) -> dict[str
             "finished_at": scan["finished_at"],
             "complete": scan["complete"],
             "consent_state": scan["consent"]["state"],
+            "consent_states": [
+                PAGE_STATE[state] for state in scan["consent"].get("states") or [BEFORE]
+            ],
         },
         "summary": {
             "total": len(findings),

@@ -179,6 +179,7 @@ def _result(finding: dict[str, Any], rule_index: int, start_url: str) -> dict[st
             "pages_total": len(finding["pages"]),
             "evidence_count": finding["evidence_count"],
             "severity": finding["severity"],
+            "consent_states": finding["consent_states"],
         },
     }
 
@@ -212,6 +213,7 @@ def sarif_document(findings_doc: dict[str, Any], catalog: RuleCatalog) -> dict[s
             "start_url": scan["start_url"],
             "complete": scan.get("complete"),
             "consent_state": scan.get("consent_state"),
+            "consent_states": scan["consent_states"],
         },
     }
     for key, sarif_key in (("started_at", "startTimeUtc"), ("finished_at", "endTimeUtc")):

@@ -15,6 +15,7 @@ from scanner.dpa.records import build_records
 from scanner.findings.context import ScanContext
 from scanner.findings.model import SEVERITIES, severity_rank
 from scanner.report.charts import horizontal_bars, severity_bar
+from scanner.report.consent_comparison import accept_state_map, consent_comparison
 from scanner.report.coverage import coverage, decoding_coverage
 from scanner.report.ecosystem import ecosystem_map
 from scanner.report.inventory import cookie_inventory, ecosystem_graph, vendor_rows
@@ -63,6 +64,7 @@ def build_contents(
     vendors = vendor_rows(records, ctx.dpas, violating)
     cookies = cookie_inventory(ctx)
     by_severity = findings_doc["summary"]["by_severity"]
+    comparison = consent_comparison(ctx)
     return {
         "meta": meta,
         "scan": scan,
@@ -76,6 +78,8 @@ def build_contents(
         "personal_data_out": [row for row in vendors if row["direct_identifiers"]],
         "change": change_since(previous_findings, findings) if previous_findings else None,
         "findings": findings,
+        "consent": comparison,
+        "consent_map": comparison and accept_state_map(ctx, comparison, violating),
         "findings_by_area": {area: [f for f in findings if f["area"] == area] for area in AREAS},
         "cookies": cookies,
         "cookies_in_section": COOKIES_IN_SECTION,

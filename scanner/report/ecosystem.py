@@ -31,6 +31,9 @@ class MapNode:
     """A vendor category ("analytics", "advertising"...), "unknown", or "site"."""
     dpa_status: str
     """compliant, violations, undeclared (no DPA) or not-checked (no DPA folder given)."""
+    flagged: bool = False
+    """Drawn with a heavy outline, which the map's legend explains (e.g. a vendor of the
+    "accept" map that is contacted after "reject" too)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ CATEGORY_COLORS: dict[str, str] = {
     "unknown": "#c4c4c4",
 }
 SITE_FILL = "#263238"
+FLAG_COLOR = "#b71c1c"
 EDGE_COLOR = "#8795a8"
 ROW, MIN_ROW, PAD, STRIPE, MAX_BOX = 30, 22, 4, 4, 220.0
 
@@ -120,6 +124,14 @@ def _box(x: float, y: float, w: float, h: float, status: str, ids: str) -> str:
     return (
         f'<rect x="{svg.num(x)}" y="{svg.num(y)}" width="{svg.num(w)}" height="{svg.num(h)}" '
         f'rx="3" fill="{paint}" stroke="{stroke}" stroke-width="1.2"{dashes}/>'
+    )
+
+
+def _flag_outline(x: float, y: float, w: float, h: float) -> str:
+    return (
+        f'<rect class="sc-flag" x="{svg.num(x - 2)}" y="{svg.num(y - 2)}" '
+        f'width="{svg.num(w + 4)}" height="{svg.num(h + 4)}" rx="4" fill="none" '
+        f'stroke="{FLAG_COLOR}" stroke-width="2.4"/>'
     )
 
 
@@ -197,9 +209,10 @@ def _layout(
             parents[target].append(source)
     statuses = list(STATUS_STYLES)
 
-    def importance(node_id: str) -> tuple[int, int, str, str]:
+    def importance(node_id: str) -> tuple[bool, int, int, str, str]:
         vendor = vendors[node_id]
-        return (statuses.index(vendor.dpa_status), -loads[node_id], *_sort_key(vendor))
+        status = statuses.index(vendor.dpa_status)
+        return (not vendor.flagged, status, -loads[node_id], *_sort_key(vendor))
 
     layout = _Layout([[site]], [0], {site: (0, 0)}, row, width)
     position = {site: 0.5}
@@ -264,6 +277,8 @@ def _nodes(layout: _Layout, site: MapNode, vendors: dict[str, MapNode], ids: str
                 label = svg.text_element(x + 6, y + baseline, text, fill="#ffffff")
             else:
                 parts.append(_box(x, y, layout.box_w, layout.box_h, node.dpa_status, ids))
+                if node.flagged:
+                    parts.append(_flag_outline(x, y, layout.box_w, layout.box_h))
                 parts.append(_stripe(x + 1.5, y + 1.5, layout.box_h - 3, node.category))
                 label = svg.text_element(x + STRIPE + 6, y + baseline, text)
             parts.append(svg.labelled(full, text, label) + "</g>")
@@ -280,11 +295,17 @@ def _nodes(layout: _Layout, site: MapNode, vendors: dict[str, MapNode], ids: str
     return parts
 
 
-def _legend(layout: _Layout, categories: list[str], ids: str) -> tuple[list[str], float]:
-    """Both colour codes, wrapped to the width; returns the parts and the bottom edge."""
+def _legend(
+    layout: _Layout, categories: list[str], ids: str, flag: str | None
+) -> tuple[list[str], float]:
+    """Both colour codes (and the outline's meaning, when a node has it), wrapped to the
+    width; returns the parts and the bottom edge."""
     items: list[tuple[str, str]] = [
         (_box(0, 0, 12, 10, status, ids), style[3]) for status, style in STATUS_STYLES.items()
     ]
+    if flag:
+        swatch = _box(2, 1, 9, 8, "not-checked", ids) + _flag_outline(2, 1, 9, 8)
+        items.append((swatch, flag))
     items += [(_stripe(4, 0, 10, c), svg.label(c, 160, 10, "unknown")) for c in categories]
     parts, x, y = ['<g class="sc-legend">'], 0.0, PAD + layout.body + 12
     for swatch, text in items:
@@ -312,15 +333,20 @@ def ecosystem_map(
     *,
     width: int = 680,
     max_height: int = 760,
+    title: str | None = None,
+    flag_legend: str = "",
 ) -> Markup:
     """The map as inline SVG; the same input always gives the same string.
+
+    ``title`` replaces "Third-party ecosystem of SITE"; ``flag_legend`` says in the legend
+    what the outline of flagged nodes means.
 
     ``max_height`` bounds the drawing above the legend (760 leaves room for the legend on
     an A4 page). Edges naming unknown nodes are ignored. Marker and pattern ids derive
     from the input, so several maps can share one HTML document (identical maps share
     identical definitions, which is harmless).
     """
-    title = f"Third-party ecosystem of {svg.clean_text(site.label) or 'the site'}"
+    title = title or f"Third-party ecosystem of {svg.clean_text(site.label) or 'the site'}"
     vendors: dict[str, MapNode] = {}
     for node in nodes:
         if node.dpa_status not in STATUS_STYLES:
@@ -357,7 +383,8 @@ def ecosystem_map(
         "</defs>"
     )
     categories = sorted({vendor.category for vendor in vendors.values()})
-    legend, bottom = _legend(layout, categories, ids)
+    flagged = any(vendor.flagged for vendor in vendors.values())
+    legend, bottom = _legend(layout, categories, ids, flag_legend if flagged else None)
     return Markup(
         svg.svg_open(width, bottom + PAD, title, layout.font)
         + defs

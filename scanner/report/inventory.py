@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,9 +174,10 @@ def vendor_rows(
 
 
 def ecosystem_graph(
-    site_name: str, rows: list[dict[str, Any]]
+    site_name: str, rows: list[dict[str, Any]], flagged: Collection[str] = ()
 ) -> tuple[MapNode, list[MapNode], list[MapEdge]]:
-    """Site -> vendors -> the vendors they bring in, from the records' loaded_by."""
+    """Site -> vendors -> the vendors they bring in, from the records' loaded_by; the
+    vendor ids in ``flagged`` are drawn flagged."""
     site = MapNode(SITE, site_name, "site", "not-checked")
     nodes = [
         MapNode(
@@ -183,6 +185,7 @@ def ecosystem_graph(
             row["vendor_name"],
             row["categories"][0] if row["categories"] else "unknown",
             row["dpa_status"],
+            row["vendor_id"] in flagged,
         )
         for row in rows
     ]
