@@ -1,48 +1,36 @@
-"""``scanner bench``: pages per second and peak memory of full-capture crawls.
+"""``scanner bench``: pages per second and peak memory of full-capture crawls, against a
+bare browser loading the same pages.
 
 Each run scans a generated N-page site of the test world in a fresh ``scanner scan``
-process, sampling the memory of that process's whole tree (Chromium included).
-Figures are medians over the runs.
+process (once per set of consent states asked for), and loads the same pages in a bare
+browser in a process of its own (:mod:`scanner.bench_baseline`), sampling the memory
+of each process's whole tree (Chromium included). Within a run the commands take turns
+in alternating order, so that other load on the machine hits them alike. Figures are
+medians over the runs.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
 
+from scanner.bench_baseline import bare_once
+from scanner.bench_measure import BenchRun, measure, median_run, run_line, say
+from scanner.consent_states import DEFAULT_STATES
 from scanner.outputs.options import PASSPHRASE_ENV
-from scanner.procmem import tree_memory
 from scanner.testworld import running_test_world
 
-_SAMPLE_EVERY_S = 0.2
 _BENCH_PASSPHRASE = "benchmark passphrase, not a secret"
 _SEALED = re.compile(r"sealed in ([0-9.]+) s")
-_REPORT_PAGES = re.compile(r"Report \((\d+) pages\)")
-MIB = 1024 * 1024
+BARE = "bare"
 
-
-@dataclass(frozen=True)
-class BenchRun:
-    pages: int
-    seconds: float
-    peak_rss_bytes: int
-    peak_pss_bytes: int
-    seal_seconds: float | None = None
-    """Time spent hashing the bundle and signing its manifest (signed runs only)."""
-
-    @property
-    def pages_per_second(self) -> float:
-        return self.pages / self.seconds if self.seconds else 0.0
+States = tuple[str, ...]
 
 
 def bench_once(
@@ -52,48 +40,36 @@ def bench_once(
     concurrency: int,
     dwell_ms: int,
     sign: bool = False,
+    consent: States = DEFAULT_STATES,
 ) -> BenchRun:
-    """One scan; with ``sign``, the manifest is signed and the time spent sealing the
-    bundle is read back."""
+    """One scan in the given consent states; with ``sign``, the manifest is signed and
+    the time spent sealing the bundle is read back."""
     with tempfile.TemporaryDirectory(prefix="scanner-bench-") as work:
         out = Path(work) / "out"
         command = [
             sys.executable, "-m", "scanner", "scan", start_url, "--out", str(out),
             "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
             "--max-pages", str(pages), "--concurrency", str(concurrency),
-            "--dwell", str(dwell_ms),
+            "--dwell", str(dwell_ms), "--consent", ",".join(consent),
         ]  # fmt: skip
         env = {}
         if sign:
             command += ["--sign-key", str(_signing_key(Path(work)))]
             env[PASSPHRASE_ENV] = _BENCH_PASSPHRASE
-        seconds, peak_rss, peak_pss, stderr = _measure(command, env)
-        summary = json.loads((out / "scan.json").read_text())["summary"]
+        seconds, peak_rss, peak_pss, stderr = measure(command, env)
+        scan = json.loads((out / "scan.json").read_text())
     sealed = _SEALED.search(stderr)
+    visits = scan.get("consent_visits") or []
     return BenchRun(
-        summary["rendered"], seconds, peak_rss, peak_pss, float(sealed[1]) if sealed else None
+        scan["summary"]["rendered"],
+        seconds,
+        peak_rss,
+        peak_pss,
+        float(sealed[1]) if sealed else None,
+        scan["summary"]["rendered"] + sum(v["summary"]["rendered"] for v in visits)
+        if visits
+        else None,
     )
-
-
-def _measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
-    """Run a scanner command; its wall time, peak RSS and PSS of its process tree, stderr."""
-    started = time.monotonic()
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
-    )
-    peak_rss = peak_pss = 0
-    while process.poll() is None:
-        memory = tree_memory(process.pid)
-        peak_rss, peak_pss = max(peak_rss, memory.rss_bytes), max(peak_pss, memory.pss_bytes)
-        time.sleep(_SAMPLE_EVERY_S)
-    seconds = time.monotonic() - started
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode != 0:
-        raise RuntimeError(f"benchmark command failed ({process.returncode}): {stderr.strip()}")
-    return seconds, peak_rss, peak_pss, stderr
 
 
 def _signing_key(folder: Path) -> Path:
@@ -109,138 +85,79 @@ def run_bench(
     concurrency: int,
     dwell_ms: int,
     sign: bool = False,
+    consent: Sequence[States] = (DEFAULT_STATES,),
+    baseline: bool = True,
 ) -> list[str]:
-    """Benchmark each N; return the printed lines (one per run, one median per N)."""
+    """Benchmark each N: a scan per set of consent states, and the bare browser unless
+    ``baseline`` is off; return the printed lines (one per run, medians and ratios per N)."""
     lines = []
     for pages in page_counts:
         with running_test_world(bench_pages=pages) as world:
-            results = []
+            url, spki = world.bench_start_url, world.spki_sha256
+            jobs: dict[str, Callable[[], BenchRun]] = {
+                _label(states): partial(
+                    bench_once, url, spki, pages, concurrency, dwell_ms, sign, states
+                )
+                for states in consent
+            }
+            if baseline:
+                jobs[BARE] = partial(bare_once, url, spki, pages, concurrency)
+            results: dict[str, list[BenchRun]] = {name: [] for name in jobs}
             for index in range(runs):
-                result = bench_once(
-                    world.bench_start_url, world.spki_sha256, pages, concurrency, dwell_ms, sign
-                )
-                results.append(result)
-                lines.append(_emit(f"N={pages} run {index + 1}", result))
-        rate = statistics.median(r.pages_per_second for r in results)
-        lines.append(
-            _emit(
-                f"N={pages} median of {runs}",
-                _median(results),
-                f"{rate:.2f} pages/s (median rate)",
-            )
-        )
-        if sign:
-            share = statistics.median(
-                r.seal_seconds / r.seconds for r in results if r.seal_seconds is not None
-            )
-            lines.append(_say(f"N={pages}: hashing and signing took {share:.2%} of the wall time"))
+                order = list(jobs) if index % 2 == 0 else list(reversed(jobs))
+                for name in order:
+                    result = jobs[name]()
+                    results[name].append(result)
+                    lines.append(say(run_line(f"N={pages} {name} run {index + 1}", result)))
+        lines += _summary(pages, runs, results, sign)
     return lines
 
 
-def _median(results: list[BenchRun]) -> BenchRun:
-    """Each figure's median over the runs."""
-    return BenchRun(
-        pages=int(statistics.median(r.pages for r in results)),
-        seconds=statistics.median(r.seconds for r in results),
-        peak_rss_bytes=int(statistics.median(r.peak_rss_bytes for r in results)),
-        peak_pss_bytes=int(statistics.median(r.peak_pss_bytes for r in results)),
-    )
+def _label(states: States) -> str:
+    return f"scan [{','.join(states)}]"
 
 
-def _emit(label: str, run: BenchRun, rate: str | None = None) -> str:
-    line = (
-        f"{label}: {run.pages} pages in {run.seconds:.1f} s, "
-        f"{rate or f'{run.pages_per_second:.2f} pages/s'}, "
-        f"peak memory of the process tree {run.peak_rss_bytes / MIB:.0f} MiB RSS "
-        f"({run.peak_pss_bytes / MIB:.0f} MiB PSS)"
-    )
-    return _say(line)
-
-
-def _say(line: str) -> str:
-    print(line, flush=True)
-    return line
-
-
-def bench_rules(scan_file: Path, pages: int, runs: int) -> list[str]:
-    """Time the rules (read scan.json, classify, check, write findings.json) on a scan
-    grown to ``pages`` pages by repeating its pages under new URLs; medians of runs."""
-    from scanner.findings.analysis import analyse_scan
-    from scanner.findings.catalog import RuleCatalog
-    from scanner.findings.settings import RuleSettings
-    from scanner.testworld import DEMO_VENDORS
-
-    scan = grown_scan(scan_file, pages)
-    settings = RuleSettings(vendor_files=(str(DEMO_VENDORS),))
-    catalog = RuleCatalog.load()
-    timings = []
-    with tempfile.TemporaryDirectory(prefix="scanner-bench-rules-") as out:
-        (Path(out) / "scan.json").write_text(json.dumps(scan), encoding="utf-8")
-        for _ in range(runs):
-            started = time.perf_counter()
-            analysis = analyse_scan(Path(out), settings, catalog)
-            timings.append(time.perf_counter() - started)
-    line = (
-        f"rules on {len(scan['pages'])} pages: median {statistics.median(timings):.2f} s "
-        f"over {runs} runs ({len(analysis.findings)} findings)"
-    )
-    print(line, flush=True)
-    return [line]
-
-
-def grown_scan(scan_file: Path, pages: int) -> dict[str, Any]:
-    """A finished scan with its pages repeated to ``pages`` under distinct URLs."""
-    scan = json.loads(scan_file.read_text(encoding="utf-8"))
-    originals = scan["pages"]
-    scan["pages"] = [
-        {
-            **page,
-            "url": f"{page['url']}#copy-{index}",
-            "final_url": page["final_url"] and f"{page['final_url']}#copy-{index}",
-        }
-        for index, page in zip(range(pages), _cycle(originals), strict=False)
+def _summary(pages: int, runs: int, results: dict[str, list[BenchRun]], sign: bool) -> list[str]:
+    """The medians of each command, then each scan's ratio to the bare browser and, with
+    several sets of states, each set's cost against the first."""
+    rates = {
+        name: statistics.median(r.pages_per_second for r in rs) for name, rs in results.items()
+    }
+    lines = [
+        say(run_line(f"N={pages} {name} median of {runs}", median_run(rs), rates[name]))
+        for name, rs in results.items()
     ]
-    return scan
-
-
-def bench_report(scan_file: Path, pages: int, runs: int) -> list[str]:
-    """Time ``scanner report`` (rules, HAR files, HTML and PDF reports, manifest) on a scan
-    grown to ``pages`` pages, in a fresh process per run, with its peak memory."""
-    from scanner.dpa.examples import EXAMPLE_DPAS
-    from scanner.testworld import DEMO_VENDORS
-
-    lines = []
-    results = []
-    with tempfile.TemporaryDirectory(prefix="scanner-bench-report-") as out:
-        (Path(out) / "scan.json").write_text(
-            json.dumps(grown_scan(scan_file, pages)), encoding="utf-8"
+    scans = [name for name in results if name != BARE]
+    if BARE in rates:
+        lines += [say(ratio_line(pages, name, rates[name], rates[BARE], runs)) for name in scans]
+    for name in scans[1:]:
+        lines.append(say(_cost_line(pages, name, scans[0], results)))
+    if sign:
+        share = statistics.median(
+            r.seal_seconds / r.seconds
+            for name in scans
+            for r in results[name]
+            if r.seal_seconds is not None
         )
-        command = [
-            sys.executable, "-m", "scanner", "report", out,
-            "--vendors", str(DEMO_VENDORS), "--dpa-dir", str(EXAMPLE_DPAS),
-        ]  # fmt: skip
-        for index in range(runs):
-            seconds, rss, pss, stderr = _measure(command)
-            results.append(BenchRun(pages, seconds, rss, pss))
-            report_pages = _REPORT_PAGES.search(stderr)
-            lines.append(
-                _say(
-                    f"report of N={pages} run {index + 1}: {seconds:.1f} s, "
-                    f"{report_pages[1] if report_pages else '?'} PDF pages, peak memory "
-                    f"{rss / MIB:.0f} MiB RSS ({pss / MIB:.0f} MiB PSS)"
-                )
-            )
-    median = _median(results)
-    lines.append(
-        _say(
-            f"report of N={pages} median of {runs}: {median.seconds:.1f} s, peak memory "
-            f"{median.peak_rss_bytes / MIB:.0f} MiB RSS "
-            f"({median.peak_pss_bytes / MIB:.0f} MiB PSS)"
-        )
-    )
+        lines.append(say(f"N={pages}: hashing and signing took {share:.2%} of the wall time"))
     return lines
 
 
-def _cycle(items: list[Any]) -> Iterator[Any]:
-    while items:
-        yield from items
+def ratio_line(pages: int, name: str, scan_rate: float, bare_rate: float, runs: int) -> str:
+    """'N=200 scan [before] / bare: 0.25 (6.50 / 26.00 pages/s, medians of 3)'."""
+    ratio = scan_rate / bare_rate if bare_rate else 0.0
+    return (
+        f"N={pages} {name} / {BARE}: {ratio:.2f} "
+        f"({scan_rate:.2f} / {bare_rate:.2f} pages/s, medians of {runs})"
+    )
+
+
+def _cost_line(pages: int, name: str, first: str, results: dict[str, list[BenchRun]]) -> str:
+    """What a set of states costs against the first: wall time, crawl pages/s and page
+    visits/s, from the medians."""
+    this, that = median_run(results[name]), median_run(results[first])
+    return (
+        f"N={pages} {name} against {first}: wall time x{this.seconds / that.seconds:.2f}, "
+        f"crawl pages/s x{this.pages_per_second / that.pages_per_second:.2f}, "
+        f"page visits/s x{this.visits_per_second / that.visits_per_second:.2f}"
+    )

@@ -1,5 +1,5 @@
-"""``scanner bench``: pages/s and peak memory on a generated site, or the rules' and the
-report's time on a finished scan grown to N pages."""
+"""``scanner bench``: pages/s and peak memory on a generated site against a bare browser,
+or the rules' and the report's time on a finished scan grown to N pages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from scanner.config import ScanSettings
+from scanner.consent_states import DEFAULT_STATES, STATES, state_problem
 from scanner.errors import EXIT_OK, UserError
 
 
@@ -48,19 +49,35 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="MS",
         help=f"the visitor's dwell on each page, in ms ({ScanSettings.min_dwell_ms})",
     )
+    bench.add_argument(
+        "--consent",
+        nargs="+",
+        default=[",".join(DEFAULT_STATES)],
+        metavar="STATES",
+        help="consent states of the scans, comma-separated from "
+        f"{','.join(STATES)}; several sets are each scanned and compared, "
+        "e.g. before before,reject,accept (before)",
+    )
+    bench.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the bare-browser runs (and the scanner/bare ratio)",
+    )
     bench.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from scanner.bench import run_bench
-
     if any(n < 1 for n in args.pages) or args.runs < 1 or args.concurrency < 1:
         raise UserError("bench: --pages, --runs and --concurrency must be at least 1")
     if args.dwell < 0:
         raise UserError("bench: --dwell must not be negative")
+    consent = [consent_states(text) for text in args.consent]
+    if len(set(consent)) != len(consent):
+        raise UserError("bench: --consent lists the same set of states twice")
     on_scan = args.rules_on or args.report_on
     if on_scan:
-        from scanner.bench import bench_report, bench_rules
+        from scanner.bench_grown import bench_report, bench_rules
 
         scan_file = on_scan / "scan.json"
         if not scan_file.exists():
@@ -68,5 +85,25 @@ def run(args: argparse.Namespace) -> int:
         for pages in args.pages:
             (bench_rules if args.rules_on else bench_report)(scan_file, pages, args.runs)
         return EXIT_OK
-    run_bench(args.pages, args.runs, args.concurrency, args.dwell, sign=args.sign)
+    from scanner.bench import run_bench
+
+    run_bench(
+        args.pages,
+        args.runs,
+        args.concurrency,
+        args.dwell,
+        sign=args.sign,
+        consent=consent,
+        baseline=args.baseline,
+    )
     return EXIT_OK
+
+
+def consent_states(text: str) -> tuple[str, ...]:
+    """'before,reject' as states; UserError naming the problem of a list that cannot be
+    scanned."""
+    states = tuple(part.strip() for part in text.split(",") if part.strip())
+    problem = state_problem(list(states))
+    if problem:
+        raise UserError(f"bench: --consent {text}: {problem}")
+    return states
