@@ -15,7 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from scanner.classify.consent_strings import decode_tc_string
 from scanner.testworld import DEMO_VENDORS, TestWorld, running_test_world
+from scanner.testworld.sites.consent_shop import GPC_CLAIM, GPC_JSON_PATH
+from scanner.testworld.sites.tcf_string import NO_CONSENT
 from tests.e2e_helpers import CliRun, run_scanner
 
 SHOP = "www.consentshop.test"
@@ -193,3 +196,103 @@ def test_a_refusal_autoconsent_could_not_make_is_no_evidence(
     assert run.returncode in (0, 1), run.stderr
     findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))["findings"]
     assert not [f for f in findings if f["rule_id"].endswith("-after-refusal")]
+
+
+# -- consent signals, gpc.json and the banner's first layer ------------------------------
+
+
+def test_the_tcf_stubs_no_consent_string_is_read_and_decoded_in_every_state(
+    states: StatesScan,
+) -> None:
+    no_consent = NO_CONSENT.encode()
+    expected = {
+        "tcf": {
+            "answers": 1,
+            "success": True,
+            "final": True,
+            "error": None,
+            "tc_string": no_consent,
+            "decoded": decode_tc_string(no_consent).to_json(),
+            "decode_error": None,
+            "event_status": "tcloaded",
+            "cmp_status": "loaded",
+            "gdpr_applies": True,
+            "cmp_id": NO_CONSENT.cmp_id,
+        },
+        "gpp": None,
+        "us_privacy": None,
+    }
+    decoded = expected["tcf"]["decoded"]
+    assert decoded["purposes_consent"] == decoded["vendor_consents"] == []
+    for state in ("before", "reject", "accept", "gpc"):
+        signals = {path(page): page["consent_signals"] for page in states.pages(state)}
+        assert signals.pop("/sponsored") == expected, state
+        assert set(signals.values()) == {None}, state  # no CMP API on the other pages
+
+
+def test_the_sites_gpc_json_is_recorded(states: StatesScan, world: TestWorld) -> None:
+    assert states.scan["site_probe"]["gpc_json"] == {
+        "url": world.url(SHOP, GPC_JSON_PATH),
+        "status": 200,
+        "gpc": GPC_CLAIM["gpc"],
+        "last_update": GPC_CLAIM["lastUpdate"],
+        "error": None,
+        "complete": True,
+    }
+
+
+def test_the_first_layer_offers_a_refusal_except_on_promo(states: StatesScan) -> None:
+    for page in states.pages("before"):
+        refusal = [] if path(page) == "/promo" else ["I decline"]
+        assert page["consent_first_layer"] == {
+            "controls": 2 + len(refusal),
+            "refusal": refusal,
+            "acceptance": ["That's ok"],
+            "other": ["Let me choose"],
+            "truncated": False,
+            "error": None,
+        }, path(page)
+    for state in ("reject", "accept", "gpc"):  # surveyed only before any choice
+        assert {page["consent_first_layer"] is None for page in states.pages(state)} == {True}
+
+
+def test_findings_on_what_the_sites_own_signals_say(states: StatesScan) -> None:
+    signal_rules = {
+        "consent-string-contradicted", "gpc-signal-not-honoured",
+        "consent-refusal-not-on-first-layer",
+    }  # fmt: skip
+    found = {
+        (f["rule_id"], f["subject"], f["severity"], tuple(urlsplit(p).path for p in f["pages"]))
+        for f in states.findings
+        if f["rule_id"] in signal_rules
+    }
+    tag_chain_states = ["before-consent", "after-reject", "after-accept"]
+    assert found == {
+        ("consent-string-contradicted", "example-ad-network", "high", ("/sponsored",)),
+        ("consent-string-contradicted", "example-retargeting", "high", ("/sponsored",)),
+        ("consent-string-contradicted", "example-data-exchange", "high", ("/sponsored",)),
+        ("consent-string-contradicted", "example-analytics", "high", ("/sponsored",)),
+        ("gpc-signal-not-honoured", "/.well-known/gpc.json", "high", ("/deals",)),
+        ("consent-refusal-not-on-first-layer", "consentshop.test", "medium", ("/promo",)),
+    }
+    contradicted = {
+        f["subject"]: f for f in states.findings if f["rule_id"] == "consent-string-contradicted"
+    }
+    assert contradicted["example-ad-network"]["consent_states"] == tag_chain_states
+    assert contradicted["example-analytics"]["consent_states"] == ["after-accept"]
+    ads = contradicted["example-ad-network"]["evidence"]
+    assert {e["string_sent_to_vendor"] for e in ads} == {True}  # ad.js?gdpr_consent=<no>
+    assert {e["tc_string"] for e in ads} == {NO_CONSENT.encode()}
+    assert not any(
+        e["string_sent_to_vendor"] for e in contradicted["example-retargeting"]["evidence"]
+    )
+    claim = next(f for f in states.findings if f["rule_id"] == "gpc-signal-not-honoured")
+    assert claim["consent_states"] == ["with-gpc"]
+    assert {e["vendor"] for e in claim["evidence"]} == {
+        "Example Retargeting", "Example Data Exchange", "Example Ad Network",
+    }  # fmt: skip
+    banner = next(
+        f for f in states.findings if f["rule_id"] == "consent-refusal-not-on-first-layer"
+    )
+    assert banner["evidence"][0]["cmp"] == ["Klaro"]
+    assert banner["evidence"][0]["acceptance"] == ["That's ok"]

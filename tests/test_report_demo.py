@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 SECTIONS = [
     "Executive summary",
+    "Consent: what the visitor's choice changes",
     "Findings at a glance",
     "Cookies",
     "Third parties and data flows",

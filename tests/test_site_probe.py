@@ -17,7 +17,13 @@ from twisted.python.failure import Failure
 
 from scanner.checks.observatory import TEST_NAMES
 from scanner.checks.observatory.probe import grade_probe, site_report
-from scanner.crawl.site_probe import CORS_ORIGIN, MAX_HTML_BYTES, MAX_REDIRECTS, SiteProbe
+from scanner.crawl.site_probe import (
+    CORS_ORIGIN,
+    MAX_GPC_JSON_BYTES,
+    MAX_HTML_BYTES,
+    MAX_REDIRECTS,
+    SiteProbe,
+)
 from scanner.testworld import TestWorld, running_test_world
 from tests.e2e_helpers import CliRun, run_scanner
 
@@ -40,12 +46,14 @@ def test_a_start_url_without_port_is_probed_on_both_default_ports() -> None:
     assert [request.url for request in probe.requests()] == [
         "https://www.shop.example/",
         "http://www.shop.example/",
+        "https://www.shop.example/.well-known/gpc.json",
     ]
 
 
 def test_a_start_url_with_a_port_probes_http_only_on_the_configured_port() -> None:
     assert [r.url for r in SiteProbe("https://staging.example:8443/", 30).requests()] == [
-        "https://staging.example:8443/"
+        "https://staging.example:8443/",
+        "https://staging.example:8443/.well-known/gpc.json",
     ]
     assert SiteProbe("https://staging.example:8443/", 30).result()["http"] is None
     with_port = SiteProbe("https://staging.example:8443/", 30, http_port=8080)
@@ -54,7 +62,7 @@ def test_a_start_url_with_a_port_probes_http_only_on_the_configured_port() -> No
 
 def test_redirects_are_followed_hop_by_hop_and_the_preflight_goes_where_https_ended() -> None:
     probe = SiteProbe("https://shop.example/", 30)
-    https, http = probe.requests()
+    https, http, _gpc = probe.requests()
     (hop,) = answer(http, 301, {"Location": "https://shop.example/"})
     assert answer(hop, 200, {"Content-Type": "text/html"}, b"<p>hi") == []
     (hop,) = answer(https, 302, {"Location": "/home", "Set-Cookie": "a=1; Secure"})
@@ -108,7 +116,7 @@ def test_a_location_that_is_not_http_ends_the_retrieval_where_it_was() -> None:
 
 def test_an_error_on_the_way_is_one_line_and_the_preflight_still_goes() -> None:
     probe = SiteProbe("https://broken.example/", 30)
-    https, http = probe.requests()
+    https, http, _gpc = probe.requests()
     (hop,) = answer(https, 301, {"Location": "https://broken.example/next"})
     (preflight,) = fail(hop, ConnectionRefusedError("refused\nsecond line"))
     assert preflight.url == "https://broken.example/"
@@ -137,7 +145,7 @@ def test_header_bytes_are_read_as_latin1_like_the_observatory_client() -> None:
 
 def test_a_refused_certificate_in_the_crawl_makes_the_probe_unverified() -> None:
     probe = SiteProbe("https://bad-cert.example/", 30)
-    https, http = probe.requests()
+    https, http, _gpc = probe.requests()
     (hop,) = answer(http, 301, {"Location": "https://bad-cert.example/"})
     answer(hop, 200, {"Strict-Transport-Security": "max-age=63072000"})
     answer(https, 200, {"Strict-Transport-Security": "max-age=63072000"})
@@ -145,6 +153,59 @@ def test_a_refused_certificate_in_the_crawl_makes_the_probe_unverified() -> None
     report = site_report({"site_probe": probe.result(), "pages": [page]})
     assert report.result("redirection").result == "redirection-invalid-cert"
     assert report.result("strict-transport-security").result == "hsts-invalid-cert"
+
+
+def gpc_json(probe: SiteProbe) -> object:
+    return probe.requests()[-1]
+
+
+def test_gpc_json_is_fetched_once_at_the_start_urls_origin_and_its_claim_kept() -> None:
+    probe = SiteProbe("http://shop.example:8080/products", 30)
+    request = gpc_json(probe)
+    assert request.url == "http://shop.example:8080/.well-known/gpc.json"
+    assert request.meta["download_maxsize"] == MAX_GPC_JSON_BYTES
+    (hop,) = answer(request, 301, {"Location": "/gpc.json"})
+    assert hop.meta["download_maxsize"] == MAX_GPC_JSON_BYTES
+    body = b'{"gpc": true, "lastUpdate": "2026-01-01", "extra": [1]}'
+    assert answer(hop, 200, {"Content-Type": "application/json"}, body) == []
+    assert probe.result()["gpc_json"] == {
+        "url": "http://shop.example:8080/gpc.json",
+        "status": 200,
+        "gpc": True,
+        "last_update": "2026-01-01",
+        "error": None,
+        "complete": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (404, b"<p>not here", "answered 404, not 200"),
+        (200, b"<html>", "not JSON: Expecting value: line 1 column 1 (char 0)"),
+        (
+            200,
+            b"\xff\xfe",
+            "not JSON: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+        ),
+        (200, b"[true]", "not a JSON object but list"),
+        (200, b'{"gpc": "yes", "lastUpdate": 20260101}', "has no boolean gpc member"),
+    ],
+)
+def test_a_gpc_json_that_cannot_be_read_says_why(status: int, body: bytes, error: str) -> None:
+    probe = SiteProbe("https://shop.example/", 30)
+    answer(gpc_json(probe), status, {}, body)
+    result = probe.result()["gpc_json"]
+    assert (result["gpc"], result["last_update"], result["error"]) == (None, None, error)
+    assert result["status"] == status
+
+
+def test_a_gpc_json_download_error_is_one_line() -> None:
+    probe = SiteProbe("https://shop.example/", 30)
+    fail(gpc_json(probe), ConnectionRefusedError("refused\nmore"))
+    result = probe.result()["gpc_json"]
+    assert result["error"].startswith("ConnectionRefusedError: ")
+    assert "\n" not in result["error"] and result["status"] is None and result["complete"]
 
 
 # -- end to end --------------------------------------------------------------------------

@@ -235,4 +235,10 @@ class PageCapture:
     lang: str | None = None
     consent: dict[str, Any] | None = None
     """What the consent automation saw and did on the page (ConsentVisit.as_json)."""
+    consent_signals: dict[str, Any] | None = None
+    """What the page's CMP APIs (TCF, GPP, US Privacy) answered, decoded; None when the
+    page has none of them (see scanner.capture.consent_signals)."""
+    consent_first_layer: dict[str, Any] | None = None
+    """The refusals and acceptances the banner's first layer offers, read before any
+    choice where a banner was found open; None elsewhere (see scanner.capture.first_layer)."""
     capture_errors: list[str] = field(default_factory=list)

@@ -25,6 +25,7 @@ from playwright.async_api import ConsoleMessage, Frame, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from scanner.capture.consent import ConsentDriver, ConsentVisit
+from scanner.capture.consent_signals import read_consent_signals
 from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
 from scanner.capture.devtools import (
     MIXED_CONTENT_RESOLUTIONS,
@@ -33,6 +34,7 @@ from scanner.capture.devtools import (
     script_urls_in_stack,
 )
 from scanner.capture.failures import failure_reason
+from scanner.capture.first_layer import read_first_layer
 from scanner.capture.leave_watch import LeaveWatch
 from scanner.capture.model import (
     Body,
@@ -52,6 +54,7 @@ from scanner.capture.model import (
 )
 from scanner.capture.screenshots import QUALITY, TIMEOUT_MS, Screenshots
 from scanner.capture.tap import PageTap
+from scanner.consent_states import BEFORE
 
 _PAGE_HIDE_JS = resources.files("scanner.capture").joinpath("page_hide.js").read_text("utf-8")
 _PAGE_FACTS_JS = resources.files("scanner.capture").joinpath("page_facts.js").read_text("utf-8")
@@ -160,8 +163,10 @@ class PageRecorder:
                 f"network still busy after {self.limits.settle_max_ms} ms "
                 f"({len(self._in_flight)} request(s) unfinished)"
             )
-        # both only read the page: the shot shows the first view as the visitor saw it
-        await asyncio.gather(self._pull_missed_reports(), self._take_screenshot(page))
+        # these only read the page: the shot shows the first view as the visitor saw it
+        await asyncio.gather(
+            self._pull_missed_reports(), self._take_screenshot(page), self._read_consent(page)
+        )
         # The visitor switches away (the page becomes hidden) before leaving for real:
         # what SDKs flush on visibilitychange/pagehide is seen with its initiator and
         # response here; the real navigation away (:meth:`leaving`) catches the rest.
@@ -178,6 +183,20 @@ class PageRecorder:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(visit.settled.wait(), self.limits.consent_wait_ms / 1000)
+
+    async def _read_consent(self, page: Page) -> None:
+        """What the CMP APIs tell vendors and, on a banner still open before any choice,
+        what its first layer offers (each bounded in time; see their modules)."""
+        visit = self._consent
+        survey = visit is not None and visit.state == BEFORE and bool(visit.popups)
+        (signals, error), first_layer = await asyncio.gather(
+            read_consent_signals(page.main_frame),
+            read_first_layer(page.main_frame) if survey else asyncio.sleep(0),
+        )
+        self.capture.consent_signals = signals
+        self.capture.consent_first_layer = first_layer
+        if error is not None:
+            self.capture.capture_errors.append(error)
 
     def _hidden(self) -> None:
         """From now on, what the page sends is sent while the visitor leaves it."""

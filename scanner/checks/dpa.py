@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from scanner.consent_states import BEFORE
 from scanner.dpa import Dpa, DpaSet, check_record, clause_number
 from scanner.dpa.records import build_records
 from scanner.findings.context import ScanContext
@@ -25,14 +26,22 @@ def check(ctx: ScanContext) -> Iterator[Observation]:
             if dpa is None:
                 yield from _undeclared(record)
             else:
-                yield from _violations(dpa, record)
+                yield from _violations(dpa, record, timed=state == BEFORE)
 
 
-def _violations(dpa: Dpa, record: dict[str, Any]) -> Iterator[Observation]:
+CRAWL_ONLY_FIELDS = frozenset({"latency_ms"})
+"""Service levels are judged on the crawl's timings only: the other states' visitors load
+the same pages while the crawl runs, so their timings measure the scanner's own load as
+much as the vendor (their latencies are still in the data-flow records)."""
+
+
+def _violations(dpa: Dpa, record: dict[str, Any], timed: bool) -> Iterator[Observation]:
     """The record against its DPA: the same clause broken in two consent states is one
-    finding that names both."""
+    finding that names both. Without ``timed``, service levels are not judged."""
     agreement = dpa.agreement.get("name")
     for violation in check_record(dpa, record):
+        if not timed and violation.field in CRAWL_ONLY_FIELDS:
+            continue
         clause = clause_number(violation.clause) if violation.clause else None
         for page in _pages_concerned(record, violation.field, violation.details):
             yield Observation(

@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.checks import (
     consent_choices,
+    consent_signals,
     content_security,
     cookies,
     dpa,
@@ -34,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     stored_personal_data.check,
     third_parties.check,
     consent_choices.check,
+    consent_signals.check,
     dpa.check,
     mixed_content.check,
     headers.check,
