@@ -29,6 +29,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import tldextract
 
+from scanner.crawl.site_probe import GPC_JSON_PATH
+
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "scanner" / "testworld" / "npm" / "node_modules"
 LZ_SCRIPT = Path(__file__).resolve().parent / "data" / "lz_decompress.js"
@@ -40,8 +42,9 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/_-]+=*")
 _ZLIB_HEADERS = (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda")
 _GZIP_MAGIC = b"\x1f\x8b"
 # Requests the browser or the crawler make by themselves, not the page: preflights carry no
-# payload of the page, favicons and robots/sitemap fetches are not page requests.
-_NOT_PAGE_PATHS = ("/favicon.ico", "/robots.txt", "/sitemap.xml")
+# payload of the page, favicons, robots/sitemap fetches and the site probe's gpc.json are
+# not page requests.
+_NOT_PAGE_PATHS = ("/favicon.ico", "/robots.txt", "/sitemap.xml", GPC_JSON_PATH)
 
 _registrable = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from scanner.crawl.site_probe import GPC_JSON_PATH
 from tests.e2e_helpers import CliRun, run_scanner, where
 
 pytestmark = pytest.mark.browser
@@ -104,11 +105,12 @@ def test_every_request_the_server_received_is_on_the_page_that_sent_it(
         for requests in _requests(crawl).values()
         for request in requests
     }
-    # the crawler's robots.txt and the browser's own favicon fetch are no page's requests
+    # the crawler's robots.txt, the site probe's gpc.json and the browser's own favicon
+    # fetch are no page's requests
     sent = {
         (method, path.lstrip("/"))
         for method, path, _ in received
-        if path not in ("/favicon.ico", "/robots.txt")
+        if path not in ("/favicon.ico", "/robots.txt", GPC_JSON_PATH)
     }
     assert len([method for method, _ in sent if method == "POST"]) == 2 * 4  # per page: two
     # beacons, a keepalive fetch and the timer's
