@@ -6,14 +6,12 @@ pages are set from strings (no server)."""
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from scanner.capture.consent_signals import (
     ANSWER_TIMEOUT_MS,
@@ -22,8 +20,8 @@ from scanner.capture.consent_signals import (
 )
 from scanner.capture.first_layer import read_first_layer
 from scanner.classify.consent_strings import MAX_STRING_LENGTH
-from scanner.crawl.browser import find_browser, launch_args, prepare_profile
 from scanner.testworld.sites.tcf_string import NO_CONSENT
+from tests.browser_helpers import scanner_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -115,44 +113,34 @@ async def _timed(read: Awaitable[Any]) -> tuple[Any, float]:
 
 async def _scenarios() -> dict[str, Any]:
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as profile:
-        async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(
-                str(prepare_profile(Path(profile))),
-                executable_path=find_browser(),
-                headless=True,
-                args=launch_args({}, []),
-            )
-            try:
-                cases: dict[str, tuple[str, str]] = {
-                    "none": ("", "<p>shop</p>"),
-                    "good": (GOOD, "<p>shop</p>"),
-                    "silent": (SILENT, "<p>shop</p>"),
-                    "throwing": (THROWING, "<p>shop</p>"),
-                    "flooding": (FLOODING, "<p>shop</p>"),
-                    "odd": (ODD_VALUES, "<p>shop</p>"),
-                    "getter": (GETTER_THROWS, "<p>shop</p>"),
-                }
-                pages = {
-                    name: await _page_with(await context.new_page(), script, body)
-                    for name, (script, body) in cases.items()
-                }
-                readings = await asyncio.gather(
-                    *(_timed(read_consent_signals(page.main_frame)) for page in pages.values())
-                )
-                results.update(zip(pages, readings, strict=True))
-                for name in ("good", "flooding"):
-                    results[f"{name} removed"] = await pages[name].evaluate("window.removed")
-                banner = await _page_with(await context.new_page(), body=BANNER)
-                results["banner"] = await read_first_layer(banner.main_frame)
-                no_refusal = await _page_with(await context.new_page(), body=NO_REFUSAL_BANNER)
-                results["no refusal"] = await read_first_layer(no_refusal.main_frame)
-                # last, alone: a page that hangs its renderer may hang its neighbours
-                hanging = await _page_with(await context.new_page(), HANGING)
-                results["hanging"] = await _timed(read_consent_signals(hanging.main_frame))
-                results["hanging banner"] = await _timed(read_first_layer(hanging.main_frame))
-            finally:
-                await asyncio.wait_for(context.close(), 30)
+    async with scanner_chromium({}, []) as context:
+        cases: dict[str, tuple[str, str]] = {
+            "none": ("", "<p>shop</p>"),
+            "good": (GOOD, "<p>shop</p>"),
+            "silent": (SILENT, "<p>shop</p>"),
+            "throwing": (THROWING, "<p>shop</p>"),
+            "flooding": (FLOODING, "<p>shop</p>"),
+            "odd": (ODD_VALUES, "<p>shop</p>"),
+            "getter": (GETTER_THROWS, "<p>shop</p>"),
+        }
+        pages = {
+            name: await _page_with(await context.new_page(), script, body)
+            for name, (script, body) in cases.items()
+        }
+        readings = await asyncio.gather(
+            *(_timed(read_consent_signals(page.main_frame)) for page in pages.values())
+        )
+        results.update(zip(pages, readings, strict=True))
+        for name in ("good", "flooding"):
+            results[f"{name} removed"] = await pages[name].evaluate("window.removed")
+        banner = await _page_with(await context.new_page(), body=BANNER)
+        results["banner"] = await read_first_layer(banner.main_frame)
+        no_refusal = await _page_with(await context.new_page(), body=NO_REFUSAL_BANNER)
+        results["no refusal"] = await read_first_layer(no_refusal.main_frame)
+        # last, alone: a page that hangs its renderer may hang its neighbours
+        hanging = await _page_with(await context.new_page(), HANGING)
+        results["hanging"] = await _timed(read_consent_signals(hanging.main_frame))
+        results["hanging banner"] = await _timed(read_first_layer(hanging.main_frame))
     return results
 
 

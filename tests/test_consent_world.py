@@ -15,7 +15,6 @@ import asyncio
 import json
 import shutil
 import subprocess
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -25,9 +24,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext, Page
 
-from scanner.crawl.browser import find_browser, launch_args, prepare_profile
 from scanner.testworld import TestWorld, running_test_world
 from scanner.testworld.hosts import (
     AD_NETWORK,
@@ -57,6 +55,7 @@ from scanner.testworld.sites.consent_shop_tags import (
 )
 from scanner.testworld.sites.npm_files import NODE_MODULES, npm_installed
 from scanner.testworld.sites.tcf_string import NO_CONSENT
+from tests.browser_helpers import scanner_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -144,21 +143,14 @@ class Visitor:
 
 @asynccontextmanager
 async def visitor(world: TestWorld, *, gpc: bool = False) -> AsyncIterator[Visitor]:
-    with tempfile.TemporaryDirectory() as profile:
-        async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(
-                str(prepare_profile(Path(profile))),
-                executable_path=find_browser(),
-                headless=True,
-                args=launch_args({"*": "127.0.0.1"}, [world.spki_sha256]),
-                extra_http_headers={"Sec-GPC": "1"} if gpc else None,
-            )
-            try:
-                if gpc:
-                    await context.add_init_script(_GPC)
-                yield Visitor(world, context, await context.new_page())
-            finally:
-                await context.close()
+    async with scanner_chromium(
+        {"*": "127.0.0.1"},
+        [world.spki_sha256],
+        extra_http_headers={"Sec-GPC": "1"} if gpc else None,
+    ) as context:
+        if gpc:
+            await context.add_init_script(_GPC)
+        yield Visitor(world, context, await context.new_page())
 
 
 def _run(journey: Callable[[TestWorld], Awaitable[dict[str, Any]]], world: TestWorld) -> Any:

@@ -12,18 +12,15 @@ jar holds may be recorded as not stored; a write that was not stored must say wh
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import async_playwright
 
-from scanner.crawl.browser import find_browser, launch_args, prepare_profile
 from scanner.testworld import TestWorld, running_test_world
 from scanner.testworld.hosts import COOKIE_JAR
 from scanner.testworld.sites.cookie_jar import HEADER_LINES, REPEATS, SCRIPT_WRITES
+from tests.browser_helpers import scanner_chromium
 from tests.e2e_helpers import CliRun, run_scanner
 
 pytestmark = pytest.mark.browser
@@ -69,23 +66,13 @@ def browser_jar(world: TestWorld) -> list[dict[str, Any]]:
 
 
 async def _visit(world: TestWorld) -> list[dict[str, Any]]:
-    with tempfile.TemporaryDirectory() as profile:
-        async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(
-                str(prepare_profile(Path(profile))),
-                executable_path=find_browser(),
-                headless=True,
-                args=launch_args({"*": "127.0.0.1"}, [world.spki_sha256]),
-            )
-            try:
-                page = await context.new_page()
-                await page.goto(world.url(COOKIE_JAR, "/"), wait_until="load")
-                await asyncio.sleep(SETTLE_S)
-                jar = await context.cookies()
-                session = await context.new_cdp_session(page)
-                devtools = (await session.send("Storage.getCookies"))["cookies"]
-            finally:
-                await context.close()
+    async with scanner_chromium({"*": "127.0.0.1"}, [world.spki_sha256]) as context:
+        page = await context.new_page()
+        await page.goto(world.url(COOKIE_JAR, "/"), wait_until="load")
+        await asyncio.sleep(SETTLE_S)
+        jar = await context.cookies()
+        session = await context.new_cdp_session(page)
+        devtools = (await session.send("Storage.getCookies"))["cookies"]
     by_playwright = {_jar_key(c): c["value"] for c in jar}
     by_devtools = {_jar_key(c): c["value"] for c in devtools}
     assert by_playwright == by_devtools  # two readings of one jar
