@@ -11,9 +11,11 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # chromium: the browser; fonts-wqy-microhei: CJK glyphs for the PDF report (DejaVu, already
 # on the machine, covers Latin, Greek, Cyrillic, Hebrew and Arabic); poppler-utils:
-# pdftotext/pdffonts, which the tests use to read the PDF back.
+# pdftotext/pdffonts, which the tests use to read the PDF back; postgresql: the server
+# binaries (initdb, pg_ctl) the tests start a throwaway PostgreSQL server with, to run the
+# history database tests against real PostgreSQL as well as SQLite.
 missing=()
-for package in chromium fonts-wqy-microhei poppler-utils; do
+for package in chromium fonts-wqy-microhei poppler-utils postgresql; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
         || missing+=("$package")
 done
