@@ -107,12 +107,12 @@ FILE_SETTINGS = {"trust_cert": "trusted_spki", "hosts_file": "host_map"}
 """Config-file keys naming files, and the setting each file adds to."""
 
 
-CONFIG_TABLES = ("scan", "rules", "report")
+CONFIG_TABLES = ("scan", "rules", "report", "history")
 
 
 def read_config_tables(path: Path) -> dict[str, dict[str, Any]]:
-    """The ``[scan]``, ``[rules]`` and ``[report]`` tables of a TOML config file (empty
-    when absent)."""
+    """The ``[scan]``, ``[rules]``, ``[report]`` and ``[history]`` tables of a TOML config
+    file (empty when absent)."""
     text = read_user_file(path, "config file", "check the --config path")
     try:
         document = tomllib.loads(text)
@@ -122,8 +122,8 @@ def read_config_tables(path: Path) -> dict[str, dict[str, Any]]:
     if unknown_tables:
         raise ConfigError(
             f"config file {path}: unknown table(s) {sorted(unknown_tables)}; "
-            "put scan settings under [scan], rule settings under [rules] and report and "
-            "evidence settings under [report]"
+            "put scan settings under [scan], rule settings under [rules], report and "
+            "evidence settings under [report] and the audit history under [history]"
         )
     tables = {}
     for name in CONFIG_TABLES:

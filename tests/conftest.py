@@ -1,14 +1,36 @@
-"""Fixtures shared by test modules: the demo scan runs once per test session."""
+"""Fixtures shared by test modules: the demo scan runs once per test session; the history
+database tests run against a real SQLite file and a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from tests import postgres_server
 from tests.e2e_helpers import CliRun, run_scanner
 
 DEMO_TIMEOUT_S = 900
 """The demo visits every page in three consent states (a few minutes on a quiet 2-core
 machine); the bound is for a hang, not for a busy machine."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The audit history every scan of the session records into: the per-user default
+    location, moved (XDG_DATA_HOME) into the session's temp folder so tests never touch
+    the real user's history."""
+    data_home = tmp_path_factory.mktemp("xdg-data")
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(data_home)
+    os.environ.pop("SCANNER_HISTORY", None)
+    yield data_home / "site-compliance-scanner" / "history.sqlite"
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +45,31 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     )
     assert run.returncode == 0, run.stderr
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The PostgreSQL server of the session: the one CI started (``$SCANNER_TEST_POSTGRES_URL``),
+    else a throwaway one started here. Never skipped: a missing server is a failure."""
+    if os.environ.get(postgres_server.URL_ENV):
+        yield os.environ[postgres_server.URL_ENV]
+        return
+    try:
+        server = postgres_server.start()
+    except RuntimeError as err:
+        pytest.fail(f"PostgreSQL for the tests could not be started: {err}", pytrace=False)
+    try:
+        yield server.url
+    finally:
+        postgres_server.stop(server.base_dir)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"], ids=["sqlite", "postgresql"])
+def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A SQLAlchemy URL of an empty database of its own: a SQLite file, or a new database on
+    the session's PostgreSQL server (dropped after the test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'history.sqlite'}"
+        return
+    with postgres_server.fresh_database(request.getfixturevalue("postgres_url")) as url:
+        yield url

@@ -259,8 +259,8 @@ def test_invalid_toml_names_the_file_and_the_position(tmp_path: Path) -> None:
 
 
 WHERE_SETTINGS_GO = (
-    "put scan settings under [scan], rule settings under [rules] and report and "
-    "evidence settings under [report]"
+    "put scan settings under [scan], rule settings under [rules], report and "
+    "evidence settings under [report] and the audit history under [history]"
 )
 
 

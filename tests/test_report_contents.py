@@ -12,7 +12,7 @@ from scanner.findings.output import findings_document
 from scanner.report.contents import ReportMeta, build_contents
 from scanner.report.inventory import cookie_inventory, dpa_status, ecosystem_graph
 from scanner.report.render import render_html
-from scanner.report.summary import change_since, most_serious, overall_rating
+from scanner.report.summary import most_serious, overall_rating
 from scanner.report.text import Redactor
 from tests.report_fixtures import full_scan
 from tests.rule_fixtures import HOME, context_of, cookie, page, scan
@@ -59,19 +59,6 @@ def test_most_serious_puts_severity_first_then_reach() -> None:
     ]
     top = [f["rule_id"] for f in most_serious(findings)]
     assert top == ["d", "c", "b", "a", "e"]
-
-
-def test_change_since_matches_findings_by_rule_and_subject() -> None:
-    previous = {
-        "scan": {"started_at": "2026-08-01T10:00:00+00:00"},
-        "findings": [_finding("a", "x", "high"), _finding("b", "y", "low")],
-    }
-    now = [_finding("a", "x", "high", pages=3), _finding("c", "z", "medium")]
-    change = change_since(previous, now)
-    assert change.previous_scan_at == "2026-08-01T10:00:00+00:00"
-    assert [f["rule_id"] for f in change.new] == ["c"]
-    assert [f["rule_id"] for f in change.resolved] == ["b"]
-    assert change.persisting == 1
 
 
 def test_cookie_inventory_has_one_row_per_cookie_with_all_its_pages() -> None:

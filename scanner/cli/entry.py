@@ -6,16 +6,18 @@ import argparse
 from collections.abc import Callable, Sequence
 
 from scanner import __version__
-from scanner.cli import bench, dpa, evidence, keygen, report, scan, verify
+from scanner.cli import bench, diff, dpa, evidence, history, keygen, report, scan, verify
 from scanner.cli.guard import GUARD
 
 EXIT_CODES_HELP = """exit codes:
   0    the scan completed; scanner verify: every hash and the signature are intact
   1    findings at or above --fail-on exist (summary on stderr);
        scanner dpa check: some DPA files have problems (each printed);
-       scanner verify: the bundle was tampered with (each problem printed)
+       scanner verify: the bundle was tampered with (each problem printed);
+       scanner diff --fail-on-new: the later audit has new items of those kinds
   2    bad input (URL, option, config file, DPA folder, key or passphrase, an output
-       folder that holds an audit or cannot be written) or no browser
+       folder that holds an audit or cannot be written) or no browser; scanner
+       history/diff: the history database cannot be used
   3    the scan was interrupted, left pages unvisited or could render no page:
        scan.json says which; scanner verify: hashes intact but the bundle is unsigned
   4    internal error: a scanner bug (one line, the traceback in a log file), or the
@@ -34,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan.add_parsers(commands)
-    for command in (report, keygen, verify, evidence, dpa, bench):
+    for command in (report, history, diff, keygen, verify, evidence, dpa, bench):
         command.add_parser(commands)
     return parser
 

@@ -25,7 +25,7 @@ Tables = dict[str, dict[str, Any]]
 def config_tables(args: argparse.Namespace) -> Tables:
     if args.config:
         return read_config_tables(args.config)
-    return {"scan": {}, "rules": {}, "report": {}}
+    return {"scan": {}, "rules": {}, "report": {}, "history": {}}
 
 
 def config_base(args: argparse.Namespace) -> Path:

@@ -13,7 +13,7 @@ NOT_SETTINGS = {
     "command", "out", "overwrite", "config", "url", "host_map_items", "hosts_files",
     "trust_certs", "handler", "scan_dir", "dpa_dir", "fail_on", "auditor", "previous",
     "sign_key", "passphrase_file", "encrypt_for", "show_personal_data", "resume",
-    "option_flags",
+    "option_flags", "history", "no_history", "approved",
 }  # fmt: skip
 """Parsed options that are not ScanSettings (or are turned into them first)."""
 

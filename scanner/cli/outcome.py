@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from scanner.cli.inputs import Tables, bundle_options, rule_settings
+from scanner.cli.inputs import Tables, bundle_options, config_base, rule_settings
 from scanner.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_OK
 from scanner.findings.model import SEVERITIES
 
@@ -25,19 +25,23 @@ def analyse(
     default_dpa_dir: Path | None = None,
     options: Any = None,
     shown_dir: Path | None = None,
+    origin: str = "scan",
 ) -> int:
-    """Rules, then reports and the evidence manifest; the --fail-on verdict.
+    """Rules, then reports and the evidence manifest, the audit history; the --fail-on
+    verdict.
 
     ``shown_dir`` is the folder named to the user, when the audit is written elsewhere
     first (a scan replacing an audit moves its folder into place at the end).
     """
     from scanner.findings.analysis import analyse_scan
+    from scanner.history.snapshot import snapshot_of_analysis
     from scanner.outputs.bundle import finish_bundle
     from scanner.report.redaction import report_redactor
 
     shown = shown_dir or out_dir
     settings, catalog = rule_settings(args, tables, vendor_files, default_dpa_dir)
     options = options or bundle_options(args, tables)
+    recorder = history_recorder(args, tables)
 
     def redact(context: Any, document: Any) -> Any:
         return report_redactor(context, options.redact).document(document)
@@ -46,7 +50,11 @@ def analyse(
     counts = Counter(finding.severity for finding in analysis.findings)
     summary = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
     say(f"{len(analysis.findings)} findings ({summary or 'none'}) -> {shown / 'findings.json'}")
-    bundle = finish_bundle(out_dir, analysis, options)
+    current = snapshot_of_analysis(
+        analysis.context, analysis.document["findings"], str(shown.resolve()), origin
+    )
+    comparison = recorder.comparison(current, options.previous_dir)
+    bundle = finish_bundle(out_dir, analysis, options, comparison)
     signed = f"signed by {bundle.key_fingerprint}" if bundle.key_fingerprint else "unsigned"
     say(
         f"Report ({bundle.report_pages} pages) -> {shown / 'report.pdf'} and report.html; "
@@ -56,7 +64,40 @@ def analyse(
     )
     if bundle.encrypted:
         say(f"{len(bundle.encrypted)} raw evidence files encrypted (.enc)")
+    _record(recorder, current, bundle, comparison)
     return gate(getattr(args, "fail_on", None), counts)
+
+
+def history_recorder(args: argparse.Namespace, tables: Tables) -> Any:
+    """The history this audit is compared with and recorded in (checked before a crawl:
+    a mistake in the [history] table or the approved list costs a second, not a crawl)."""
+    from scanner.cli.history_options import approved_list, history_location
+    from scanner.history.recorder import AuditRecorder
+
+    base = config_base(args)
+    location = history_location(args, tables["history"], base)
+    return AuditRecorder(location, approved_list(args, tables["history"], base), say)
+
+
+def _record(recorder: Any, current: Any, bundle: Any, comparison: Any) -> None:
+    from dataclasses import replace
+
+    from scanner.history.render import summary_line
+
+    recorded = recorder.record(
+        replace(
+            current,
+            evidence_fingerprint=bundle.evidence_fingerprint,
+            manifest_sha256=bundle.manifest_sha256,
+        )
+    )
+    recorder.close()
+    if recorded is None:
+        return
+    line = f"Recorded as audit #{recorded.audit_id} in the history {recorder.history_where}"
+    if comparison.diff is not None:
+        line += f"; since {comparison.diff.before.label}: {summary_line(comparison.diff)}"
+    say(line)
 
 
 def gate(fail_on: str | None, counts: Counter[str]) -> int:

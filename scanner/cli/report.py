@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scanner.cli.history_options import history_options
 from scanner.cli.inputs import config_tables
 from scanner.cli.options import report_options, rules_options
 from scanner.cli.outcome import analyse
@@ -22,8 +23,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     rules_options(report)
     report_options(report)
+    history_options(report, records=True)
     report.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return analyse(args, args.scan_dir, config_tables(args), list(args.vendors or []))
+    return analyse(
+        args, args.scan_dir, config_tables(args), list(args.vendors or []), origin="report"
+    )

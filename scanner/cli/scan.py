@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner.audit_folder import OutputFolder, claim_output_folder
 from scanner.cli.guard import GUARD
+from scanner.cli.history_options import history_options
 from scanner.cli.inputs import (
     Tables,
     bundle_options,
@@ -31,7 +32,8 @@ from scanner.evidence.manifest import read_manifest
 
 RESUME_MAY_CHANGE = {
     "help", "resume", "progress", "config", "dpa_dir", "fail_on", "auditor", "previous",
-    "sign_key", "passphrase_file", "encrypt_for", "show_personal_data",
+    "sign_key", "passphrase_file", "encrypt_for", "show_personal_data", "history",
+    "no_history", "approved",
 }  # fmt: skip
 """Options of ``scan --resume``: the crawl goes on as started, only these may differ."""
 USER_STOPS = ("shutdown", "interrupted")
@@ -63,6 +65,7 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     crawl_options(parser)
     rules_options(parser)
     report_options(parser)
+    history_options(parser, records=True)
 
 
 def run_scan_command(args: argparse.Namespace) -> int:

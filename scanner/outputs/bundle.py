@@ -9,7 +9,6 @@ final manifest, listing them too, is written and signed.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from scanner.evidence.manifest import (
 )
 from scanner.evidence.signing import sign_manifest
 from scanner.findings.analysis import FINDINGS_FILE, Analysis
+from scanner.history.recorder import AuditComparison
 from scanner.report.contents import ReportMeta, build_contents
 from scanner.report.redaction import report_redactor
 from scanner.report.render import write_reports
@@ -62,12 +62,19 @@ class Bundle:
     sealing_seconds: float
     """Time spent hashing the files and signing the manifest (the benchmark reads it)."""
     report_pages: int
+    manifest_sha256: str
 
 
-def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> Bundle:
+def finish_bundle(
+    out_dir: Path,
+    analysis: Analysis,
+    options: BundleOptions,
+    comparison: AuditComparison | None = None,
+) -> Bundle:
+    """``comparison`` is the change since the previous audit that the report shows."""
     ctx = analysis.context
     scan = ctx.scan
-    previous_findings, previous_hash = _previous(options.previous_dir, out_dir)
+    previous_hash = _previous_manifest(options.previous_dir, out_dir)
     write_page_hars(scan, out_dir / HAR_DIR)
     encrypted = _encrypt_raw_evidence(out_dir, options.encrypt_for)
     manifest_args: dict[str, Any] = {
@@ -87,7 +94,7 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
         evidence_fingerprint=fingerprint,
         key_fingerprint=signer,
     )
-    contents = build_contents(ctx, analysis.document, meta, previous_findings)
+    contents = build_contents(ctx, analysis.document, meta, comparison)
     report_pages = write_reports(out_dir, contents, report_redactor(ctx, options.redact))
     sealing -= time.perf_counter()
     manifest = build_manifest(out_dir, **manifest_args)
@@ -102,7 +109,8 @@ def finish_bundle(out_dir: Path, analysis: Analysis, options: BundleOptions) -> 
     else:
         (out_dir / SIGNATURE_FILE).unlink(missing_ok=True)  # never leave a stale signature
     sealing += time.perf_counter()
-    return Bundle(fingerprint, signer, encrypted, sealing, report_pages)
+    sha256 = manifest_sha256(out_dir)
+    return Bundle(fingerprint, signer, encrypted, sealing, report_pages, sha256)
 
 
 def _encrypt_raw_evidence(out_dir: Path, recipient: X25519PublicKey | None) -> list[str]:
@@ -119,22 +127,18 @@ def _encrypt_raw_evidence(out_dir: Path, recipient: X25519PublicKey | None) -> l
     return encrypt_folder_files(out_dir, raw, recipient)
 
 
-def _previous(previous_dir: Path | None, out_dir: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The previous audit's findings (for the change summary) and manifest hash (the chain).
+def _previous_manifest(previous_dir: Path | None, out_dir: Path) -> str | None:
+    """The previous audit's manifest hash: the chain's link.
 
     Without --previous, a regenerated report keeps the chain link its folder already had.
     """
     if previous_dir is None:
         if not (out_dir / MANIFEST_FILE).exists():
-            return None, None
-        return None, read_manifest(out_dir)[1].get("previous_manifest_sha256")
+            return None
+        return read_manifest(out_dir)[1].get("previous_manifest_sha256")
     if not (previous_dir / MANIFEST_FILE).exists():
         raise UserError(
             f"--previous {previous_dir}: no manifest.json there; give the folder of an "
             "earlier scan made by this scanner"
         )
-    findings_file = previous_dir / FINDINGS_FILE
-    findings = (
-        json.loads(findings_file.read_text(encoding="utf-8")) if findings_file.exists() else None
-    )
-    return findings, manifest_sha256(previous_dir)
+    return manifest_sha256(previous_dir)

@@ -14,13 +14,15 @@ from typing import Any
 from scanner.dpa.records import build_records
 from scanner.findings.context import ScanContext
 from scanner.findings.model import SEVERITIES, severity_rank
+from scanner.history.recorder import AuditComparison
+from scanner.report.change import change_section
 from scanner.report.charts import horizontal_bars, severity_bar
 from scanner.report.consent_comparison import accept_state_map, consent_comparison
 from scanner.report.coverage import coverage, decoding_coverage
 from scanner.report.ecosystem import ecosystem_map
 from scanner.report.inventory import cookie_inventory, ecosystem_graph, vendor_rows
 from scanner.report.security_grade import security_grade
-from scanner.report.summary import change_since, most_serious, overall_rating
+from scanner.report.summary import most_serious, overall_rating
 
 COOKIES_IN_SECTION = 40
 EVIDENCE_SHOWN = 3
@@ -52,7 +54,7 @@ def build_contents(
     ctx: ScanContext,
     findings_doc: dict[str, Any],
     meta: ReportMeta,
-    previous_findings: dict[str, Any] | None = None,
+    audit_change: AuditComparison | None = None,
 ) -> dict[str, Any]:
     scan = ctx.scan
     ordered = sorted(
@@ -76,7 +78,7 @@ def build_contents(
         "top_findings": most_serious(findings),
         "undeclared": [row for row in vendors if row["dpa_status"] == "undeclared"],
         "personal_data_out": [row for row in vendors if row["direct_identifiers"]],
-        "change": change_since(previous_findings, findings) if previous_findings else None,
+        "change": change_section(audit_change),
         "findings": findings,
         "consent": comparison,
         "consent_map": comparison and accept_state_map(ctx, comparison, violating),

@@ -1,4 +1,4 @@
-"""The executive summary: an overall rating, the worst findings and change since last audit."""
+"""The executive summary: an overall rating and the worst findings."""
 
 from __future__ import annotations
 
@@ -35,27 +35,3 @@ def most_serious(findings: list[dict[str, Any]], limit: int = TOP_FINDINGS) -> l
     """The worst findings first; among equals, the most widespread."""
     ordered = sorted(findings, key=lambda f: (severity_rank(f["severity"]), -len(f["pages"])))
     return ordered[:limit]
-
-
-def _key(finding: dict[str, Any]) -> tuple[str, str]:
-    return finding["rule_id"], finding["subject"]
-
-
-@dataclass(frozen=True)
-class Change:
-    previous_scan_at: str
-    new: list[dict[str, Any]]
-    resolved: list[dict[str, Any]]
-    persisting: int
-
-
-def change_since(previous: dict[str, Any], current: list[dict[str, Any]]) -> Change:
-    """Findings new and resolved since the previous audit's findings.json, by rule and subject."""
-    before = {_key(f): f for f in previous["findings"]}
-    now = {_key(f): f for f in current}
-    return Change(
-        previous_scan_at=previous["scan"]["started_at"],
-        new=[f for key, f in now.items() if key not in before],
-        resolved=[f for key, f in before.items() if key not in now],
-        persisting=len(now.keys() & before.keys()),
-    )

@@ -1,0 +1,84 @@
+"""Where the audit history is and which approved list applies: options, the ``[history]``
+table of the config file, ``$SCANNER_HISTORY``, then the per-user default."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import ConfigError
+
+HISTORY_ENV = "SCANNER_HISTORY"
+HISTORY_KEYS = ("database", "approved")
+KINDS_TEXT = "vendor,cookie,finding"
+
+
+def history_options(parser: argparse.ArgumentParser, records: bool) -> None:
+    """``--history`` and ``--approved``; ``--no-history`` where the command records."""
+    group = parser.add_argument_group("audit history ([history] in the config file)")
+    group.add_argument(
+        "--history",
+        metavar="FILE_OR_URL",
+        help="the audit history: an SQLite file or a database URL such as "
+        f"postgresql://user@host/db (default: ${HISTORY_ENV}, else "
+        "~/.local/share/site-compliance-scanner/history.sqlite)",
+    )
+    if records:
+        group.add_argument(
+            "--no-history",
+            action="store_true",
+            help="do not record this audit in the history nor compare it with the last one",
+        )
+    group.add_argument(
+        "--approved",
+        type=Path,
+        metavar="FILE",
+        help="approved vendors and cookies (TOML or JSON): new items not on it come first",
+    )
+
+
+def history_location(args: argparse.Namespace, table: dict[str, Any], base: Path) -> str | None:
+    """The history to use; None with --no-history."""
+    from scanner.history.database import default_location
+
+    _check_table(table)
+    if getattr(args, "no_history", False):
+        return None
+    if args.history:
+        return str(args.history)
+    configured = table.get("database")
+    if configured:
+        return configured if "://" in configured else str(base / configured)
+    return os.environ.get(HISTORY_ENV) or str(default_location())
+
+
+def approved_list(args: argparse.Namespace, table: dict[str, Any], base: Path) -> Any:
+    from scanner.history.approved import ApprovedList, load_approved
+
+    _check_table(table)
+    path = args.approved or (base / table["approved"] if table.get("approved") else None)
+    return load_approved(path) if path is not None else ApprovedList()
+
+
+def _check_table(table: dict[str, Any]) -> None:
+    unknown = set(table) - set(HISTORY_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"[history]: unknown setting(s) {sorted(unknown)}; known: {', '.join(HISTORY_KEYS)}"
+        )
+    for key in HISTORY_KEYS:
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f"[history] {key} must be a string (a path or a URL)")
+
+
+def kind_list(text: str) -> list[str]:
+    """``--fail-on-new vendor,cookie``: the kinds, each checked."""
+    kinds = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [kind for kind in kinds if kind not in KINDS_TEXT.split(",")]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give one or more of {KINDS_TEXT}, comma-separated"
+        )
+    return kinds

@@ -1,0 +1,211 @@
+"""The audit history database, on a real SQLite file and a real PostgreSQL server: audits
+recorded and read back whole, one identity per item across audits, listing and the
+previous audit, migrations from an older schema, and errors as one clear line."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, select, text
+
+from scanner.history import database
+from scanner.history.database import HistoryError, alembic_config, database_url, shown
+from scanner.history.store import History
+from scanner.history.tables import items, metadata, vendor_observations
+from tests.history_fixtures import HOME, PAGES, audit, cookie, finding, state, vendor
+
+Q3 = audit(
+    state(
+        items=(
+            vendor("analytics", latency_median_ms=None),
+            cookie("ls_session", lifetime_days=None, flags=()),
+            finding("csp-missing", "www.shop.example", severity="high", pages=(HOME,)),
+        )
+    ),
+    state("reject", pages=PAGES[:2], items=(vendor("analytics", pages=PAGES[:2]),)),
+)
+Q4 = audit(
+    state(items=(vendor("analytics"), vendor("ad-network"))),
+    started="2026-12-01T10:00:00+00:00",
+    folder="/audits/q4",
+)
+
+
+def _history(url: str) -> History:
+    return History(url)
+
+
+def test_an_audit_is_read_back_as_it_was_recorded(history_url: str) -> None:
+    history = _history(history_url)
+    audit_id = history.record(Q3)
+    loaded = history.load(audit_id)
+    history.close()
+    assert loaded.audit_id == audit_id and loaded.recorded_at
+    assert replace(loaded, audit_id=None, recorded_at=None) == Q3
+
+
+def test_the_same_item_in_two_audits_is_one_identity(history_url: str) -> None:
+    history = _history(history_url)
+    first, second = history.record(Q3), history.record(Q4)
+    with history.engine.connect() as connection:
+        identities = connection.execute(
+            select(items.c.kind, items.c.key).order_by(items.c.kind, items.c.key)
+        ).all()
+        analytics = connection.execute(
+            select(func.count(func.distinct(vendor_observations.c.item_id)))
+            .join(items, items.c.id == vendor_observations.c.item_id)
+            .where(items.c.key == "analytics")
+        ).scalar()
+    history.close()
+    assert first != second
+    assert identities == [
+        ("cookie", "ls_session; www.shop.example"),
+        ("finding", "csp-missing: www.shop.example"),
+        ("vendor", "ad-network"),
+        ("vendor", "analytics"),
+    ]
+    assert analytics == 1
+
+
+def test_audits_are_listed_newest_scan_first_with_their_counts(history_url: str) -> None:
+    history = _history(history_url)
+    q3, q4 = history.record(Q3), history.record(Q4)
+    other = history.record(replace(Q4, site="other.example", folder="/audits/other"))
+    rows = history.audits()
+    mine = history.audits("shop.example")
+    history.close()
+    assert [row.audit_id for row in rows] == [other, q4, q3]  # same time: newer record first
+    assert [row.audit_id for row in mine] == [q4, q3]
+    q3_row = mine[1]
+    assert (q3_row.pages, q3_row.vendors, q3_row.cookies, q3_row.by_severity) == (
+        3,
+        1,
+        1,
+        {"high": 1},
+    )
+    assert q3_row.consent_states == ["before", "reject"] and q3_row.origin == "scan"
+
+
+def test_a_regeneration_supersedes_its_scan_and_previous_skips_it(history_url: str) -> None:
+    history = _history(history_url)
+    q3 = history.record(Q3)
+    q4 = history.record(Q4)
+    q4_again = history.record(replace(Q4, origin="report"))
+    assert history.latest_of_scans("shop.example") == [q4_again]
+    assert history.latest_of_scans("shop.example", before=Q4.scan_started_at) == [q3]
+    assert history.latest_of_scans("shop.example", limit=5) == [q4_again, q3]
+    assert history.by_folder(Path("/audits/q4")) == q4_again != q4
+    assert history.by_folder(Path("/nowhere")) is None
+    history.close()
+
+
+def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_audits(
+    history_url: str,
+) -> None:
+    engine = create_engine(history_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO audits (site, start_url, scan_started_at, scan_finished_at, "
+                "recorded_at, complete, scanner_version, browser_version, settings, "
+                "consent_states, folder) VALUES ('old.example', 'https://old.example/', "
+                "'2026-01-01T00:00:00+00:00', '2026-01-01T01:00:00+00:00', "
+                "'2026-01-01T01:00:00+00:00', true, '0.0.9', '120', '{}', '[\"before\"]', "
+                "'/audits/old')"
+            )
+        )
+    engine.dispose()
+    history = _history(history_url)
+    [row] = history.audits()
+    with history.engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    history.close()
+    assert (row.site, row.origin, row.consent_states) == ("old.example", "scan", ["before"])
+    assert revision == "0002"
+    assert differences == []  # the migrations build exactly the tables the code uses
+
+
+def test_a_database_from_a_newer_scanner_is_refused(history_url: str) -> None:
+    _history(history_url).close()
+    engine = create_engine(history_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(HistoryError) as raised:
+        _history(history_url)
+    assert str(raised.value) == (
+        f"history {shown(history_url)} was written by a newer scanner (schema revision "
+        "0099); upgrade the scanner, or pass --history with another database"
+    )
+
+
+def test_a_file_that_is_not_a_database_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    path.write_bytes(b"this is not SQLite at all, just text " * 100)
+    with pytest.raises(HistoryError) as raised:
+        History(path)
+    assert str(raised.value) == (
+        f"history {path}: not a readable history database (corrupt, or another kind of "
+        "file); move it away (a new one is created) or pass --history with another file"
+    )
+
+
+def test_a_read_only_database_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    History(path).close()
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    history = History(read_only)  # reading works
+    assert history.audits() == []
+    with pytest.raises(HistoryError) as raised:
+        history.record(Q3)
+    history.close()
+    assert str(raised.value).endswith(
+        ": read-only; make it writable, or pass --history with another file"
+    )
+
+
+def test_a_database_locked_by_another_writer_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "history.sqlite"
+    History(path).close()
+    other = sqlite3.connect(path)
+    other.execute("BEGIN IMMEDIATE")  # a writer: readers go on, writers wait
+    try:
+        history = History(path)
+        with pytest.raises(HistoryError) as raised:
+            history.record(Q3)
+        history.close()
+    finally:
+        other.rollback()
+        other.close()
+    assert str(raised.value) == (
+        f"history {path}: locked by another process for more than 0.2 s (another scan "
+        "recording?); try again when it has finished"
+    )
+
+
+def test_a_folder_or_an_unknown_url_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(HistoryError, match="is a folder; give a file name"):
+        History(tmp_path)
+    with pytest.raises(HistoryError, match="not a database URL this scanner can use"):
+        History("nosuchdb://host/db")
+
+
+def test_locations_become_urls_and_passwords_are_never_shown(tmp_path: Path) -> None:
+    assert database_url(tmp_path / "h.sqlite") == f"sqlite:///{tmp_path / 'h.sqlite'}"
+    assert database_url("postgresql://u@db/h") == "postgresql+psycopg://u@db/h"
+    assert shown("postgresql://auditor:s3cret@db.internal/history") == (
+        "postgresql://auditor:***@db.internal/history"
+    )
