@@ -43,10 +43,13 @@ def bench_rules(scan_file: Path, pages: int, runs: int) -> list[str]:
     return [say(line)]
 
 
-def grown_scan(scan_file: Path, pages: int) -> dict[str, Any]:
-    """A finished scan with its pages repeated to ``pages`` under distinct URLs."""
+def grown_scan(
+    scan_file: Path, pages: int, originals: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A finished scan with its pages (or ``originals``) repeated to ``pages`` under
+    distinct URLs."""
     scan = json.loads(scan_file.read_text(encoding="utf-8"))
-    originals = scan["pages"]
+    originals = scan["pages"] if originals is None else originals
     scan["pages"] = [
         {
             **page,

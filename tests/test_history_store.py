@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
 from scanner.history import database
@@ -131,7 +132,9 @@ def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_audits(
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     history.close()
     assert (row.site, row.origin, row.consent_states) == ("old.example", "scan", ["before"])
-    assert revision == "0002"
+    assert revision == database.HEAD_REVISION == "0002"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head == database.HEAD_REVISION  # a new migration must move HEAD_REVISION
     assert differences == []  # the migrations build exactly the tables the code uses
 
 

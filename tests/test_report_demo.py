@@ -171,8 +171,11 @@ def test_show_personal_data_and_previous_audit(demo_run: CliRun, tmp_path: Path)
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     text = _flat(_pdf_text(copy / "report.pdf"))
-    total = _findings(copy)["summary"]["total"]
-    assert f"0 new findings, 0 resolved, {total} still open" in text
+    started = demo_run.scan["started_at"]
+    assert "Compared with audit #" in text and f"shop.test {started}: nothing new." in text
+    assert (
+        "Nothing changed: the same vendors, cookies and findings as in the previous audit" in text
+    )
     assert "Jane Auditor (DPO office)" in text
     assert "jane.doe" in (copy / "report.html").read_text(encoding="utf-8")
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))

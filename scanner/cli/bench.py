@@ -32,6 +32,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="time scanner report (PDF included) on this scan's pages repeated to N",
     )
     bench.add_argument(
+        "--history-on",
+        type=Path,
+        metavar="SCAN_DIR",
+        help="measure the audit history instead: size per audit, recording and diff time "
+        "of this scan's pages repeated to N",
+    )
+    bench.add_argument(
         "--sign",
         action="store_true",
         help="sign each scan's manifest and report the share of time spent sealing",
@@ -75,15 +82,19 @@ def run(args: argparse.Namespace) -> int:
     consent = [consent_states(text) for text in args.consent]
     if len(set(consent)) != len(consent):
         raise UserError("bench: --consent lists the same set of states twice")
-    on_scan = args.rules_on or args.report_on
+    on_scan = args.rules_on or args.report_on or args.history_on
     if on_scan:
         from scanner.bench_grown import bench_report, bench_rules
+        from scanner.bench_history import bench_history
 
         scan_file = on_scan / "scan.json"
         if not scan_file.exists():
             raise UserError(f"{scan_file} does not exist; give the folder of a finished scan")
+        measure = bench_rules if args.rules_on else bench_report
+        if args.history_on:
+            measure = bench_history
         for pages in args.pages:
-            (bench_rules if args.rules_on else bench_report)(scan_file, pages, args.runs)
+            measure(scan_file, pages, args.runs)
         return EXIT_OK
     from scanner.bench import run_bench
 

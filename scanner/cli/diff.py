@@ -41,7 +41,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from scanner.history.diff import diff_audits
     from scanner.history.refs import resolve_audit
-    from scanner.history.render import PLURAL, diff_json, diff_text
+    from scanner.history.render import count_text, diff_json, diff_text
     from scanner.history.store import History
 
     tables = config_tables(args)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if not failing:
         return EXIT_OK
     detail = "; ".join(
-        f"{len(changes)} {PLURAL[kind]} ({', '.join(c.label for c in changes[:5])}"
+        f"{count_text(len(changes), 'new', kind)} ({', '.join(c.label for c in changes[:5])}"
         f"{', ...' if len(changes) > 5 else ''})"
         for kind, changes in failing.items()
     )

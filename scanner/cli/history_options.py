@@ -62,6 +62,14 @@ def approved_list(args: argparse.Namespace, table: dict[str, Any], base: Path) -
     return load_approved(path) if path is not None else ApprovedList()
 
 
+def check_history_inputs(args: argparse.Namespace, table: dict[str, Any], base: Path) -> None:
+    """Read the [history] table and the approved list before a crawl: a mistake in them
+    costs a second, not a crawl. (The database itself is opened after the crawl, and
+    cannot fail the audit.)"""
+    history_location(args, table, base)
+    approved_list(args, table, base)
+
+
 def _check_table(table: dict[str, Any]) -> None:
     unknown = set(table) - set(HISTORY_KEYS)
     if unknown:

@@ -69,8 +69,7 @@ def analyse(
 
 
 def history_recorder(args: argparse.Namespace, tables: Tables) -> Any:
-    """The history this audit is compared with and recorded in (checked before a crawl:
-    a mistake in the [history] table or the approved list costs a second, not a crawl)."""
+    """The history this audit is compared with and recorded in."""
     from scanner.cli.history_options import approved_list, history_location
     from scanner.history.recorder import AuditRecorder
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from scanner.audit_folder import OutputFolder, claim_output_folder
 from scanner.cli.guard import GUARD
-from scanner.cli.history_options import history_options
+from scanner.cli.history_options import check_history_inputs, history_options
 from scanner.cli.inputs import (
     Tables,
     bundle_options,
     check_rule_inputs,
+    config_base,
     config_tables,
     rule_settings,
     scan_settings,
@@ -91,6 +92,7 @@ def _resume(args: argparse.Namespace, tables: Tables) -> int:
         )
     rules, _ = rule_settings(args, tables, [], None)
     check_rule_inputs(rules)
+    check_history_inputs(args, tables["history"], config_base(args))
     options = bundle_options(args, tables)
     if options.previous_dir is not None:
         read_manifest(options.previous_dir)
@@ -142,6 +144,7 @@ def _scan(
 
     rules, _ = rule_settings(args, tables, vendor_files, default_dpa_dir)
     check_rule_inputs(rules)
+    check_history_inputs(args, tables["history"], config_base(args))
     options = bundle_options(args, tables)  # keys and passphrases too
     if options.previous_dir is not None:
         read_manifest(options.previous_dir)  # the chain's link is read after the crawl

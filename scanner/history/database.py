@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from scanner.errors import UserError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 APP_DIR = "site-compliance-scanner"
 HISTORY_FILE = "history.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD_REVISION = "0002"
+"""The newest migration's revision: a database there is opened without loading Alembic
+(a test checks it is the migrations' head)."""
 SQLITE_BUSY_TIMEOUT_S = 5.0
 """How long a writer waits for another scanner holding the SQLite file before giving up."""
 
@@ -114,19 +117,32 @@ def _prepare_sqlite_file(path: Path, where: str) -> None:
 
 def alembic_config() -> Config:
     """Alembic's configuration of the history's migrations (no ini file)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     return config
 
 
+def current_revision(connection: Connection) -> str | None:
+    """The schema revision of the database; None for an empty one."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def _migrate(engine: Engine, where: str) -> None:
-    config = alembic_config()
-    script = ScriptDirectory.from_config(config)
     with engine.begin() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        if current == script.get_current_head():
+        current = current_revision(connection)
+        if current == HEAD_REVISION:
             return
-        known = {revision.revision for revision in script.walk_revisions()}
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        config = alembic_config()
+        known = {
+            revision.revision for revision in ScriptDirectory.from_config(config).walk_revisions()
+        }
         if current is not None and current not in known:
             raise HistoryError(
                 f"history {where} was written by a newer scanner (schema revision "

@@ -167,7 +167,7 @@ def _change(
         status=status,
         detail=detail(kind, entry),
         fields=fields,
-        worse=worse or (status == "new" and kind == "finding"),
+        worse=worse,
         approval=_approval(kind, entry, approved),
         on_compared_pages=on_compared_pages,
     )

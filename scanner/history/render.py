@@ -72,9 +72,11 @@ def summary_line(diff: AuditDiff) -> str:
         if new:
             unapproved = sum(change.approval is None for change in new)
             note = f" ({unapproved} not approved)" if kind != "finding" and unapproved else ""
-            parts.append(f"{_count(len(new), 'new', kind)}{note}")
+            parts.append(f"{count_text(len(new), 'new', kind)}{note}")
     removed = [
-        _count(len({c.key for s in diff.states for c in s.of(kind, "removed")}), "removed", kind)
+        count_text(
+            len({c.key for s in diff.states for c in s.of(kind, "removed")}), "removed", kind
+        )
         for kind in KINDS
         if any(s.of(kind, "removed") for s in diff.states)
     ]
@@ -87,7 +89,7 @@ def summary_line(diff: AuditDiff) -> str:
     return f"{text}."
 
 
-def _count(number: int, status: str, kind: str) -> str:
+def count_text(number: int, status: str, kind: str) -> str:
     return f"{number} {status} {kind if number == 1 else PLURAL[kind]}"
 
 
