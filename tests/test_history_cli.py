@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.history.database import shown
 from scanner.history.store import History
 from tests.e2e_helpers import run_scanner, stderr_lines
 from tests.history_fixtures import HOME, audit, cookie, finding, state, vendor
@@ -28,18 +29,18 @@ Q4 = audit(
 
 
 @pytest.fixture
-def history_file(tmp_path: Path) -> Path:
-    path = tmp_path / "history.sqlite"
-    history = History(path)
+def history_file(history_url: str) -> str:
+    """A history of three audits, on SQLite and on PostgreSQL (the CLI takes the URL)."""
+    history = History(history_url)
     history.record(Q3)
     history.record(Q4)
     history.record(replace(Q4, site="other.example", scan_started_at="2026-12-02T10:00:00+00:00"))
     history.close()
-    return path
+    return history_url
 
 
-def test_history_lists_the_audits_of_a_site_newest_first(history_file: Path) -> None:
-    run = run_scanner("history", "shop.example", "--history", str(history_file))
+def test_history_lists_the_audits_of_a_site_newest_first(history_file: str) -> None:
+    run = run_scanner("history", "shop.example", "--history", history_file)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].split() == [
@@ -53,8 +54,8 @@ def test_history_lists_the_audits_of_a_site_newest_first(history_file: Path) -> 
     assert lines[3].split()[0] == "#1" and len(lines) == 5
 
 
-def test_history_json_and_an_empty_history(history_file: Path, tmp_path: Path) -> None:
-    run = run_scanner("history", "--json", "--history", str(history_file))
+def test_history_json_and_an_empty_history(history_file: str, tmp_path: Path) -> None:
+    run = run_scanner("history", "--json", "--history", history_file)
     rows = json.loads(run.stdout)
     assert [(r["audit_id"], r["site"]) for r in rows] == [
         (3, "other.example"),
@@ -70,9 +71,9 @@ def test_history_json_and_an_empty_history(history_file: Path, tmp_path: Path) -
     )
 
 
-def test_diff_previous_latest_of_a_site_and_the_gate(history_file: Path) -> None:
+def test_diff_previous_latest_of_a_site_and_the_gate(history_file: str) -> None:
     run = run_scanner(
-        "diff", "previous", "latest", "--site", "shop.example", "--history", str(history_file),
+        "diff", "previous", "latest", "--site", "shop.example", "--history", history_file,
         "--fail-on-new", "vendor",
     )  # fmt: skip
     assert run.returncode == 1
@@ -86,7 +87,7 @@ def test_diff_previous_latest_of_a_site_and_the_gate(history_file: Path) -> None
     assert stderr_lines(run) == ["fail-on-new: 1 new vendor (Ad Network)"]
 
 
-def test_an_approved_list_lets_the_gate_pass(history_file: Path, tmp_path: Path) -> None:
+def test_an_approved_list_lets_the_gate_pass(history_file: str, tmp_path: Path) -> None:
     approved = tmp_path / "approved.toml"
     approved.write_text(
         '[[vendor]]\nvendor = "ad-network"\napproved_by = "DPO"\nreason = "DPA on file"\n',
@@ -94,7 +95,7 @@ def test_an_approved_list_lets_the_gate_pass(history_file: Path, tmp_path: Path)
     )
     config = tmp_path / "scanner.toml"
     config.write_text(
-        f'[history]\ndatabase = "{history_file.name}"\napproved = "{approved.name}"\n',
+        f'[history]\ndatabase = "{history_file}"\napproved = "{approved.name}"\n',
         encoding="utf-8",
     )
     run = run_scanner("diff", "1", "#2", "--config", str(config), "--fail-on-new", "vendor,cookie")
@@ -105,8 +106,8 @@ def test_an_approved_list_lets_the_gate_pass(history_file: Path, tmp_path: Path)
     assert stderr_lines(run) == ["fail-on-new: 1 new finding (hsts-missing: www.shop.example)"]
 
 
-def test_diff_json_is_the_same_comparison(history_file: Path) -> None:
-    run = run_scanner("diff", "1", "2", "--json", "--history", str(history_file))
+def test_diff_json_is_the_same_comparison(history_file: str) -> None:
+    run = run_scanner("diff", "1", "2", "--json", "--history", history_file)
     document = json.loads(run.stdout)
     changes = document["states"][0]["changes"]
     assert [(c["status"], c["key"]) for c in changes] == [
@@ -137,11 +138,11 @@ def test_diff_json_is_the_same_comparison(history_file: Path) -> None:
     ],
 )
 def test_bad_references_are_one_clear_line(
-    history_file: Path, args: list[str], message: str
+    history_file: str, args: list[str], message: str
 ) -> None:
-    run = run_scanner(*args, "--history", str(history_file))
+    run = run_scanner(*args, "--history", history_file)
     assert run.returncode == 2
-    assert message.format(h=history_file) in stderr_lines(run)[-1]
+    assert message.format(h=shown(history_file)) in stderr_lines(run)[-1]
     assert "Traceback" not in run.stderr
 
 
