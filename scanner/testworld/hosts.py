@@ -49,6 +49,10 @@ HOSTILE = "www.hostile.test"
 CONSENT_SHOP_APEX = "consentshop.test"
 CONSENT_SHOP = "www.consentshop.test"
 
+# A site whose release changes while the world runs (registrable domain launch.test), for
+# comparing two audits of it.
+LAUNCH = "www.launch.test"
+
 # The real libraries' CDN and collection hosts, as their official setup names them.
 POSTHOG_ASSETS = "us-assets.i.posthog.com"
 POSTHOG_API = "us.i.posthog.com"
@@ -100,6 +104,7 @@ ALL_HOSTS: tuple[str, ...] = (
     HOSTILE,
     CONSENT_SHOP_APEX,
     CONSENT_SHOP,
+    LAUNCH,
     *REAL_TRACKER_HOSTS,
 )
 """Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""

@@ -11,6 +11,7 @@ from . import (
     cookie_jar,
     external,
     hostile,
+    launch,
     realshop,
     retargeting,
     shop,
@@ -37,6 +38,7 @@ def build_sites(urls: WorldUrls, bench_pages: int = 0) -> dict[str, Handler]:
         cookie_jar,
         hostile,
         consent_shop,
+        launch,
     )
     for part in parts:
         sites.update(part.routes(urls))
