@@ -34,7 +34,10 @@ def test_the_demo_scan_was_recorded_in_the_per_user_history(
     [row] = [r for r in rows if r["folder"] == str(demo_run.out_dir.resolve())]
     assert (row["origin"], row["consent_states"]) == ("scan", ["before", "reject", "accept"])
     assert row["scan_started_at"] == demo_run.scan["started_at"]
-    assert row["pages"] == demo_run.scan["summary"]["rendered"]
+    scan = demo_run.scan
+    pages = [p for p in scan["pages"] if p["outcome"] != "not-html"]
+    pages += [p for visit in scan["consent_visits"] for p in visit["pages"]]
+    assert row["pages"] == len({p["final_url"] or p["url"] for p in pages})  # failed ones too
 
 
 def test_a_regeneration_is_recorded_and_supersedes_the_scan(

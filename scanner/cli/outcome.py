@@ -94,7 +94,7 @@ def _record(recorder: Any, current: Any, bundle: Any, comparison: Any) -> None:
     if recorded is None:
         return
     line = f"Recorded as audit #{recorded.audit_id} in the history {recorder.history_where}"
-    if comparison.diff is not None:
+    if comparison is not None and comparison.diff is not None:
         line += f"; since {comparison.diff.before.label}: {summary_line(comparison.diff)}"
     say(line)
 

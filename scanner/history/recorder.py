@@ -64,10 +64,14 @@ class AuditRecorder:
             self.history.close()
         self.history = None
 
-    def comparison(self, current: AuditSnapshot, previous_dir: Path | None) -> AuditComparison:
+    def comparison(
+        self, current: AuditSnapshot, previous_dir: Path | None
+    ) -> AuditComparison | None:
         """The previous audit: ``previous_dir``'s when given, else the site's last one in
-        the history."""
+        the history; None without either (no history, or it failed, and no folder)."""
         previous = self._previous(current, previous_dir)
+        if previous is None and self.history is None:
+            return None
         diff = diff_audits(previous, current, self.approved) if previous is not None else None
         trend = self._trend(current)
         where = self.history.where if self.history is not None else None
