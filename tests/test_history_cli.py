@@ -80,7 +80,10 @@ def test_diff_previous_latest_of_a_site_and_the_gate(history_file: str) -> None:
     assert "+ new     ad-network" not in run.stdout
     assert "+ new     Ad Network (analytics; DPA undeclared; 3 pages) [not approved]" in run.stdout
     assert "- removed Social Widgets" in run.stdout
-    assert "+ new     hsts-missing: www.shop.example (high; 1 page)" in run.stdout
+    assert (
+        "+ new     Title of hsts-missing: www.shop.example (hsts-missing, high; 1 page)"
+        in run.stdout
+    )
     assert run.stdout.splitlines()[-1] == (
         "Summary: 1 new vendor (1 not approved), 1 new finding; 1 removed vendor."
     )
@@ -103,7 +106,9 @@ def test_an_approved_list_lets_the_gate_pass(history_file: str, tmp_path: Path) 
     assert "[approved by DPO: DPA on file]" in run.stdout
     run = run_scanner("diff", "1", "2", "--config", str(config), "--fail-on-new", "finding")
     assert run.returncode == 1
-    assert stderr_lines(run) == ["fail-on-new: 1 new finding (hsts-missing: www.shop.example)"]
+    assert stderr_lines(run) == [
+        "fail-on-new: 1 new finding (Title of hsts-missing: www.shop.example)"
+    ]
 
 
 def test_diff_json_is_the_same_comparison(history_file: str) -> None:

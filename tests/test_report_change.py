@@ -14,7 +14,7 @@ from scanner.report.contents import ReportMeta, build_contents
 from scanner.report.render import render_html
 from scanner.report.text import Redactor
 from scanner.report.trend import trend_chart
-from tests.history_fixtures import HOME, audit, cookie, state, vendor
+from tests.history_fixtures import HOME, audit, cookie, finding, state, vendor
 from tests.report_fixtures import full_scan
 from tests.rule_fixtures import context_of, page
 
@@ -28,6 +28,7 @@ LATER = audit(
             vendor("ad-network", name=HOSTILE),
             vendor("approved-pixel", name="Approved Pixel", pages=(f"{HOME}campaign",)),
             cookie("campaign_ref"),
+            finding("cookie-missing-secure", "ad_uid@ads.adnet.example", pages=(HOME,)),
         ),
     ),
     started="2026-12-01T10:00:00+00:00",
@@ -57,7 +58,7 @@ def test_the_change_section_lists_unapproved_new_items_first_and_escapes_them() 
     assert summary.startswith(
         "Change since the last audit Compared with audit shop.example "
         "2026-09-01T10:00:00+00:00: 2 new vendors (1 not approved), 1 new cookie (1 not "
-        "approved); 1 removed vendor; 1 changed. Not approved and new: &lt;img"
+        "approved), 1 new finding; 1 removed vendor; 1 changed. Not approved and new: &lt;img"
     )
     section = text[text.index("Change since the last audit This audit is compared") :]
     rows = section[section.index("Change Item") :]
@@ -65,6 +66,9 @@ def test_the_change_section_lists_unapproved_new_items_first_and_escapes_them() 
     order = [rows.index(name) for name in names]
     assert order == sorted(order)  # new unapproved, new approved, changed, removed
     assert "approved by J. Doe, DPO: DPA 2026-11" in rows
+    # a cookie finding's subject reads as the cookie, not as a redacted e-mail address
+    assert "Title of cookie-missing-secure: ad_uid (ads.adnet.example)" in rows
+    assert "redacted" not in section
     assert "dpa status: undeclared → violations" in rows
     assert "only on pages not compared" in rows  # the pixel is only on the new campaign page
     assert "1 only in this one" in section

@@ -229,7 +229,16 @@ def label(kind: str, entry: Any) -> str:
         return entry.name
     if kind == "cookie":
         return f"{entry.name} ({entry.domain.lstrip('.')})"
-    return f"{entry.rule_id}: {entry.subject}"
+    return f"{entry.title or entry.rule_id}: {readable_subject(entry.rule_id, entry.subject)}"
+
+
+def readable_subject(rule_id: str, subject: str) -> str:
+    """A cookie rule's subject ``name@domain`` as ``name (domain)``: written the other
+    way it reads (and is redacted) as an e-mail address."""
+    if rule_id.startswith("cookie-") and "@" in subject:
+        name, domain = subject.rsplit("@", 1)
+        return f"{name} ({domain.lstrip('.')})"
+    return subject
 
 
 def detail(kind: str, entry: Any) -> str:
@@ -239,7 +248,7 @@ def detail(kind: str, entry: Any) -> str:
     if kind == "cookie":
         lifetime = "session" if entry.lifetime_days is None else f"{entry.lifetime_days:g} days"
         return f"{entry.party} party, {entry.vendor}, {lifetime}; {_page_count(entry.pages)}"
-    return f"{entry.severity}; {_page_count(entry.pages)}"
+    return f"{entry.rule_id}, {entry.severity}; {_page_count(entry.pages)}"
 
 
 def _page_count(pages: frozenset[str]) -> str:
