@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from scanner.consent_states import PAGE_STATE
-
-STATE_OF_LABEL = {label: state for state, label in PAGE_STATE.items()}
+from scanner.dpa.records import build_records
+from scanner.report.inventory import cookie_inventory, vendor_rows
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,6 @@ class FindingEntry:
 
 
 KINDS = ("vendor", "cookie", "finding")
-Entry = VendorEntry | CookieEntry | FindingEntry
 
 
 @dataclass(frozen=True)
@@ -146,9 +144,6 @@ def snapshot_of_analysis(
 ) -> AuditSnapshot:
     """The snapshot of an analysed scan: ``ctx`` its ScanContext, ``findings`` the
     findings.json entries."""
-    from scanner.dpa.records import build_records
-    from scanner.report.inventory import cookie_inventory, vendor_rows
-
     findings = list(findings)
     violating = {f["vendor"] for f in findings if f["rule_id"] == "dpa-violation"}
     states = {}
