@@ -119,6 +119,21 @@ def test_under_gpc_a_usnat_section_not_opted_out_of_sharing_is_reported() -> Non
     assert finding.evidence[0]["says"] == ["SharingOptOut is 2, not 1 (opted out)", "Gpc is false"]
 
 
+def test_under_gpc_not_applicable_answers_are_no_finding() -> None:
+    usp_na = with_signals(page(), usp=usp("1---"))
+    values = [*USNAT_V2]
+    values[6], values[7] = 0, 1  # SaleOptOut not applicable, SharingOptOut opted out
+    gpc_on = Bits().add(1, 2).add(1, 1).text()
+    gpp_string = gpp_header([7]).text() + "~" + usnat(values) + "." + gpc_on
+    usnat_na = with_signals(page(f"{HOME}about"), gpp=gpp(gpp_string, [7]))
+    assert findings_of(state_scan([page()], gpc=[usp_na, usnat_na]), CHECK) == []
+    values[6] = 2  # did not opt out of sale: reported
+    gpp_string = gpp_header([7]).text() + "~" + usnat(values) + "." + gpc_on
+    record = with_signals(page(f"{HOME}about"), gpp=gpp(gpp_string, [7]))
+    [finding] = findings_of(state_scan([page()], gpc=[record]), CHECK)
+    assert finding.evidence[0]["says"] == ["SaleOptOut is 2, not 1 (opted out)"]
+
+
 def test_a_gpc_json_claim_with_ad_vendors_contacted_under_gpc_is_reported() -> None:
     document = state_scan([page()], gpc=[page(requests=[request(1, ADS), request(2, TAGS)])])
     claim = {"url": f"{HOME}.well-known/gpc.json", "status": 200, "gpc": True}

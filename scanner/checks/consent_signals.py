@@ -8,8 +8,9 @@ claim, and what its banner's first layer offers.
   catalog has no TCF (Global Vendor List) ids, so a vendor's own consent bit cannot be
   looked up; the evidence says so.
 - ``gpc-signal-not-honoured``: with Global Privacy Control on, the page's US Privacy
-  string (``__uspapi`` or GPP uspv1) does not say "opted out of sale", or GPP's usnat
-  section does not say opted out of sale and sharing, or says GPC is off; and a site whose
+  string (``__uspapi`` or GPP uspv1) says "not opted out of sale", or GPP's usnat
+  section says not opted out of sale or sharing, or says GPC is off ("not applicable"
+  answers are no finding: the law or the sale may not apply); and a site whose
   ``/.well-known/gpc.json`` claims ``gpc: true`` while advertising vendors are still
   contacted under GPC. Its own rule, not more of ``gpc-ignored``: these are what the site
   tells vendors and the public (a string saying "not opted out" passes the sale on
@@ -40,8 +41,8 @@ STORE_AND_ACCESS = 1
 """TCF purpose 1: store and/or access information on a device (ePrivacy Art. 5(3))."""
 TCF_SECTION, USP_SECTION, USNAT_SECTION = 2, 6, 7
 """GPP section ids: tcfeuv2, uspv1, usnat."""
-OPTED_OUT = 1
-"""usnat's privacy-protective answer (opted out)."""
+OPTED_OUT, DID_NOT_OPT_OUT = 1, 2
+"""usnat's opt-out answers (0 is "not applicable": e.g. the business does not sell)."""
 PURPOSE_LEVEL_ONLY = (
     "Checked per purpose only: the scanner's vendor catalog has no TCF vendor ids, so the "
     "vendor's own consent in the string was not looked up."
@@ -145,25 +146,19 @@ def _gpc_strings(ctx: ScanContext, pages: list[dict[str, Any]]) -> Iterator[Obse
         strings = [("__uspapi", usp.get("usp_string"), usp.get("decoded"))]
         strings += [("__gpp uspv1", gpp.get("gpp_string"), c) for c in _sections(gpp, USP_SECTION)]
         for source, string, decoded in strings:
-            if decoded and decoded["opted_out_of_sale"] is not True:
-                yield _gpc_string(
-                    USP_SUBJECT, url, source, string, [_usp_answer(decoded["opted_out_of_sale"])]
-                )
+            if decoded and decoded["opted_out_of_sale"] is False:  # "-" is not applicable
+                yield _gpc_string(USP_SUBJECT, url, source, string, ["opted out of sale: N (no)"])
         for usnat in _sections(gpp, USNAT_SECTION):
             says = _usnat_not_opted_out(usnat)
             if says:
                 yield _gpc_string(USNAT_SUBJECT, url, "__gpp usnat", gpp["gpp_string"], says)
 
 
-def _usp_answer(opted_out: bool | None) -> str:
-    return "opted out of sale: N (no)" if opted_out is False else "opted out of sale: - (n/a)"
-
-
 def _usnat_not_opted_out(usnat: dict[str, Any]) -> list[str]:
     says = [
         f"{name} is {usnat[key]}, not {OPTED_OUT} (opted out)"
         for key, name in (("sale_opt_out", "SaleOptOut"), ("sharing_opt_out", "SharingOptOut"))
-        if usnat[key] != OPTED_OUT
+        if usnat[key] == DID_NOT_OPT_OUT
     ]
     if usnat["gpc"] is False:
         says.append("Gpc is false")
