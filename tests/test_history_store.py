@@ -5,6 +5,7 @@ previous audit, migrations from an older schema, and errors as one clear line.""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -212,3 +213,30 @@ def test_locations_become_urls_and_passwords_are_never_shown(tmp_path: Path) -> 
     assert shown("postgresql://auditor:s3cret@db.internal/history") == (
         "postgresql://auditor:***@db.internal/history"
     )
+
+
+def test_two_writers_adding_the_same_new_item_both_record_it_once(history_url: str) -> None:
+    """One writer holds the new item uncommitted while another records an audit with
+    it: the second waits, conflicts on the item once the first commits, and tries again."""
+    _history(history_url).close()
+    first = create_engine(history_url)
+    connection = first.connect()
+    transaction = connection.begin()
+    connection.execute(text("INSERT INTO items (kind, key) VALUES ('vendor', 'analytics')"))
+    second = _history(history_url)
+    outcome: list[object] = []
+    writer = threading.Thread(target=lambda: outcome.append(second.record(Q4)))
+    writer.start()
+    writer.join(timeout=1.0)  # it waits on the first writer
+    transaction.commit()
+    connection.close()
+    first.dispose()
+    writer.join(timeout=30)
+    with second.engine.connect() as reader:
+        analytics = reader.execute(
+            select(func.count()).select_from(items).where(items.c.key == "analytics")
+        ).scalar()
+    loaded = second.load(outcome[0])  # type: ignore[arg-type]
+    second.close()
+    assert analytics == 1
+    assert set(loaded.states["before"].vendors) == {"analytics", "ad-network"}

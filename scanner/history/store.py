@@ -70,24 +70,29 @@ class History:
         self.engine.dispose()
 
     @contextmanager
-    def _connection(self, write: bool = False) -> Iterator[Connection]:
+    def _connection(self, write: bool = False, retry: bool = False) -> Iterator[Connection]:
+        """A connection (a transaction when writing); database errors become one line.
+        With ``retry``, a unique-key conflict is left to the caller, to try again."""
         try:
             with self.engine.begin() if write else self.engine.connect() as connection:
                 yield connection
+        except IntegrityError:
+            if retry:
+                raise
+            raise HistoryError(f"history {self.where}: a conflicting write; try again") from None
         except SQLAlchemyError as error:
             raise HistoryError(f"history {self.where}: {reason(error)}") from None
 
     def record(self, snapshot: AuditSnapshot) -> int:
-        """Store an audit; its id. Two scanners racing on a new item retry once."""
+        """Store an audit; its id. Two scanners adding the same new item at once (the
+        loser's insert of it conflicts) try again once: the item exists by then."""
         try:
-            return self._record(snapshot)
-        except HistoryError:
-            raise
+            return self._record(snapshot, retry=True)
         except IntegrityError:
-            return self._record(snapshot)
+            return self._record(snapshot, retry=False)
 
-    def _record(self, snapshot: AuditSnapshot) -> int:
-        with self._connection(write=True) as connection:
+    def _record(self, snapshot: AuditSnapshot, retry: bool) -> int:
+        with self._connection(write=True, retry=retry) as connection:
             audit_id = connection.execute(
                 insert(audits).values(
                     site=snapshot.site,
