@@ -35,6 +35,7 @@ from scanner.capture.devtools import (
 )
 from scanner.capture.failures import failure_reason
 from scanner.capture.first_layer import read_first_layer
+from scanner.capture.frame_tree import devtools_frames
 from scanner.capture.leave_watch import LeaveWatch
 from scanner.capture.model import (
     Body,
@@ -116,7 +117,8 @@ class PageRecorder:
         self._script_cookie_writes: list[CookieWrite] = []
         self._script_resources: dict[str, deque[list[str]]] = defaultdict(deque)
         self._report_keys: set[str] = set()
-        self._leaving_frames: list[str] = []
+        self._leaving_frames: dict[str, int | None] = {}
+        """DevTools id -> number in this capture of each frame of the page being left."""
         self._watch: LeaveWatch | None = None
         self._sent_while_leaving: list[RequestRecord] = []
         self._writes_kept = self._writes_dropped = 0
@@ -210,9 +212,13 @@ class PageRecorder:
         self._hidden()
         if self._tap is None:
             return
-        self._leaving_frames = await self._tap.frame_ids()
+        frames = await devtools_frames(page)
+        self._leaving_frames = {
+            frame_id: self._frame_id(frame) if frame is not None else None
+            for frame_id, frame in frames.items()
+        }
         self._watch = LeaveWatch.of(page.context)
-        if not self._watch.begin(self._leaving_frames, self.on_sent_while_leaving):
+        if not self._watch.begin(list(self._leaving_frames), self.on_sent_while_leaving):
             self.capture.capture_errors.append(
                 "requests sent after the page was left could not be watched"
             )
@@ -225,7 +231,7 @@ class PageRecorder:
             await self.settle(quiet_ms=_AFTER_LEAVE_QUIET_MS, max_ms=self._after_leave_max_ms)
         finally:
             if self._watch is not None:
-                self._watch.end(self._leaving_frames)
+                self._watch.end(list(self._leaving_frames))
         jar = await self._read_jar(page) if page is not None else None
         return await self.finish(jar)
 
@@ -233,7 +239,6 @@ class PageRecorder:
         """A request the leaving document sent that only the browser-wide watch saw:
         its URL, headers and body are known; its initiator and response are not."""
         self._last_activity = time.monotonic()
-        main_frame = self._leaving_frames[0] if self._leaving_frames else None
         headers = request.get("headers") or {}
         self._sent_while_leaving.append(
             RequestRecord(
@@ -241,7 +246,7 @@ class PageRecorder:
                 url=str(request.get("url", "")),
                 method=str(request.get("method", "GET")),
                 resource_type=kind.lower(),
-                frame=0 if frame_id == main_frame else None,
+                frame=self._leaving_frames.get(frame_id),
                 navigation=False,
                 phase="unload",
                 timing=Timing(started_ms=round((self._last_activity - self._started) * 1000, 1)),

@@ -91,25 +91,6 @@ class PageTap:
         )
         return base64.b64decode(shot["data"], validate=True)
 
-    async def frame_ids(self) -> list[str]:
-        """DevTools ids of the page's frames, the main frame's first; empty when the
-        page has no DevTools session or it no longer answers."""
-        if self._cdp is None:
-            return []
-        try:
-            tree = await asyncio.wait_for(self._cdp.send("Page.getFrameTree"), 5)
-        except (PlaywrightError, TimeoutError):
-            return []
-        ids: list[str] = []
-        pending = [tree.get("frameTree", {})]
-        while pending:
-            node = pending.pop(0)
-            frame_id = node.get("frame", {}).get("id")
-            if frame_id:
-                ids.append(str(frame_id))
-            pending.extend(node.get("childFrames", []))
-        return ids
-
     async def pull_reports(self) -> list[tuple[Frame, dict[str, Any]]]:
         """Every report the hooks logged in the live frames, pushed or not.
 

@@ -19,9 +19,10 @@ Every route is computed from the path, so the traps are as endless as real ones.
 import re
 import time
 
-from ..hosts import HOSTILE, WorldUrls
+from ..hosts import HOSTILE, SOCIAL_WIDGETS, WorldUrls
 from ..layout import document, link_list
 from ..messages import HTML, PDF, XML, Handler, Request, Response, html, redirect, text
+from .leave_frames import FRAME_PATH, FRAMES_PATH, frame_routes, frames_page
 
 SITEMAP_YEARS = range(1990, 2030)
 """The /p/YEAR pages the sitemap lists (and nothing links)."""
@@ -128,6 +129,10 @@ def routes(urls: WorldUrls) -> dict[str, Handler]:
             "Queue", [("/hang/1", "late 1"), ("/hang/2", "late 2"), ("/hang-file.pdf", "file")]
         ),
         "/hang-file.pdf": lambda request: _cut_file(),
+        FRAMES_PATH: lambda request: frames_page(
+            urls.https(SOCIAL_WIDGETS, f"{FRAME_PATH}?frame=cross")
+        ),
+        **frame_routes(),
     }
 
     def answer(request: Request) -> Response:

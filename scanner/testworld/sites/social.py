@@ -7,6 +7,7 @@ from ..layout import document, script
 from ..messages import Handler, Request, Response, html, random_token
 from ..router import PathRouter
 from .common import image, javascript
+from .leave_frames import frame_routes
 
 ONE_YEAR = 31536000
 
@@ -33,6 +34,8 @@ def routes(urls: WorldUrls) -> dict[str, Handler]:
     widgets = PathRouter()
     widgets.add("/embed", embed)
     widgets.add("/widget.js", widget)
+    for path, handler in frame_routes().items():  # the cross-site frame of /leave/frames
+        widgets.add(path, handler, methods=("GET", "POST"))
     cdn = PathRouter()
     cdn.add("/like.png", like)
     return {SOCIAL_WIDGETS: widgets, SOCIAL_CDN: cdn}
