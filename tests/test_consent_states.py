@@ -7,6 +7,7 @@ scanner/testworld/sites/consent_shop.py for what each page does).
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,10 @@ def test_the_choice_is_made_on_the_first_page_and_kept(
         assert first["consent"]["self_test"] is True  # Klaro says the refusal holds
     assert not any(page["consent"]["banner_shown"] for page in rest)
     assert any(c["name"] == "klaro" for c in first["cookies"])
+    # after the choice, pages are not held for a banner search (10 s a page before)
+    assert first["consent"]["after_choice"] is False
+    assert all(page["consent"]["after_choice"] for page in rest)
+    assert statistics.median(page["duration_ms"] for page in rest) < 10_000
 
 
 def test_what_each_state_contacts_page_by_page(states: StatesScan) -> None:

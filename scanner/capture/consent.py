@@ -88,6 +88,8 @@ class ConsentVisit:
     """Whether the CMP says the choice is in force (None: no self-test ran)."""
     errors: list[str] = field(default_factory=list)
     events: int = 0
+    after_choice: bool = False
+    """The visitor had already made its choice (on an earlier page) when this visit began."""
     started: float = field(default_factory=time.monotonic)
     settled: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -105,6 +107,7 @@ class ConsentVisit:
             "popups": self.popups,
             "choice": self.choice,
             "cosmetic_only": bool(self.done and self.done["cosmetic"]),
+            "after_choice": self.after_choice,
             "done": self.done,
             "self_test": self.self_test,
             "errors": self.errors,
@@ -120,6 +123,8 @@ class ConsentDriver:
         self.action = ACTIONS[state]
         self._visits: dict[Page, ConsentVisit] = {}
         self._self_test_frames: dict[Page, Frame] = {}
+        self.chosen = False
+        """A choice succeeded on a page of this visitor (its later pages keep it)."""
 
     @classmethod
     async def of(cls, context: BrowserContext, state: str) -> ConsentDriver:
@@ -137,7 +142,7 @@ class ConsentDriver:
 
     def begin(self, page: Page) -> ConsentVisit:
         """A new visit of ``page``: messages from now on are recorded in it."""
-        visit = ConsentVisit(self.state, self.action)
+        visit = ConsentVisit(self.state, self.action, after_choice=self.chosen)
         self._visits[page] = visit
         self._self_test_frames.pop(page, None)
         return visit
@@ -194,6 +199,7 @@ class ConsentDriver:
                 "action": "optOut" if kind == "optOutResult" else "optIn",
                 "succeeded": message.get("result") is True,
             }
+            self.chosen = self.chosen or visit.choice["succeeded"]
             if message.get("scheduleSelfTest") is True:
                 self._self_test_frames[page] = frame
         elif kind == "autoconsentDone":

@@ -179,9 +179,14 @@ class PageRecorder:
 
     async def _await_consent_choice(self) -> None:
         """In a state that makes a choice, give autoconsent time to find the banner and
-        answer it: the dwell that follows is what the visitor sees after choosing."""
+        answer it: the dwell that follows is what the visitor sees after choosing.
+
+        Once the visitor has chosen, its later pages do not wait: the site keeps the
+        choice, autoconsent finds no banner to answer and takes its full detection time
+        to say so (10 s a page, measured on the consent shop). It still runs during the
+        dwell, so a banner that comes back is still answered and recorded."""
         visit = self._consent
-        if visit is None or visit.action is None:
+        if visit is None or visit.action is None or visit.after_choice:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(visit.settled.wait(), self.limits.consent_wait_ms / 1000)
