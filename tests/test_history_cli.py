@@ -164,3 +164,32 @@ def test_a_corrupt_history_is_one_line_for_history_and_diff(tmp_path: Path) -> N
                 "--history with another file"
             ],
         )
+
+
+def test_latest_is_of_the_other_audits_site(history_file: str) -> None:
+    run = run_scanner("diff", "1", "latest", "--history", history_file)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[1].startswith("     with #2 shop.example")
+    assert not any(line.startswith("warning") for line in stderr_lines(run))
+    other = run_scanner("diff", "1", "3", "--history", history_file)
+    assert "warning: comparing audits of two sites (shop.example and other.example)" in (
+        stderr_lines(other)
+    )
+
+
+@pytest.mark.parametrize("ref", ["\u00b2", "99999999999999999999"])
+def test_odd_ids_are_one_clear_line(history_file: str, ref: str) -> None:
+    run = run_scanner("diff", ref, "latest", "--history", history_file)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert len(stderr_lines(run)) == 1 and stderr_lines(run)[0].startswith("error: ")
+
+
+def test_a_database_url_with_a_bad_port_stops_a_scan_before_the_crawl(tmp_path: Path) -> None:
+    run = run_scanner(
+        "scan", "https://www.example.invalid/", "--history", "postgresql://u:s3cret@db:abc/h",
+        out_dir=tmp_path / "out",
+    )  # fmt: skip
+    assert run.returncode == 2
+    [line] = stderr_lines(run)
+    assert line.startswith("error: --history postgresql://...: not a database URL")
+    assert "s3cret" not in run.stderr and not (tmp_path / "out").exists()

@@ -224,3 +224,45 @@ def test_a_bad_approved_list_is_one_clear_error(tmp_path: Path, text: str, messa
         load_approved(path)
     assert str(raised.value).startswith(f"approved list {path}")
     assert message in str(raised.value)
+
+
+def test_a_cookie_with_a_fixed_expiry_is_not_changed_by_time_alone() -> None:
+    earlier = audit(state(items=(cookie("exp", lifetime_days=600.5),)))  # 2026-09-01
+    later = audit(  # 91 days later, the same Expires date
+        state(items=(cookie("exp", lifetime_days=509.9),)), started="2026-12-01T10:00:00+00:00"
+    )
+    longer = audit(
+        state(items=(cookie("exp", lifetime_days=900.0),)), started="2026-12-01T10:00:00+00:00"
+    )
+    assert diff_audits(earlier, later).unchanged
+    [change] = diff_audits(earlier, longer).states[0].changes
+    assert (change.fields[0].name, change.worse) == ("lifetime_days", True)
+
+
+def test_a_change_in_several_states_is_counted_once() -> None:
+    states = ("before", "reject", "accept")
+    earlier = audit(*(state(s, items=(cookie("c", flags=("Secure",)),)) for s in states))
+    later = audit(
+        *(state(s, items=(cookie("c", flags=()),)) for s in states),
+        started="2026-12-01T10:00:00+00:00",
+    )
+    assert summary_line(diff_audits(earlier, later)) == "nothing new; 1 changed."
+
+
+def test_audits_with_no_state_in_common_say_nothing_was_compared() -> None:
+    earlier = audit(state("before"))
+    later = audit(state("accept"), started="2026-12-01T10:00:00+00:00")
+    diff = diff_audits(earlier, later)
+    assert (
+        diff.states == [] and summary_line(diff) == "no consent state in common, nothing compared."
+    )
+
+
+def test_terminal_output_shows_control_characters_as_escapes() -> None:
+    later = audit(
+        state(items=(cookie("\x1b[2Jx", flags=()), cookie("invoice\u202egpj.exe"))),
+        started="2026-12-01T10:00:00+00:00",
+    )
+    text = "\n".join(diff_text(diff_audits(audit(state()), later)))
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b[2Jx (www.shop.example)" in text and "invoice\\u202egpj.exe" in text

@@ -4,7 +4,10 @@ previous audit, migrations from an older schema, and errors as one clear line.""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -100,10 +103,31 @@ def test_a_regeneration_supersedes_its_scan_and_previous_skips_it(history_url: s
     q4 = history.record(Q4)
     q4_again = history.record(replace(Q4, origin="report"))
     assert history.latest_of_scans("shop.example") == [q4_again]
-    assert history.latest_of_scans("shop.example", before=Q4.scan_started_at) == [q3]
+    assert history.latest_of_scans("shop.example", before=Q4) == [q3]
     assert history.latest_of_scans("shop.example", limit=5) == [q4_again, q3]
     assert history.by_folder(Path("/audits/q4")) == q4_again != q4
     assert history.by_folder(Path("/nowhere")) is None
+    history.close()
+
+
+def test_two_scans_started_in_the_same_second_are_two_scans(history_url: str) -> None:
+    history = _history(history_url)
+    first = history.record(replace(Q4, folder="/audits/campaign-a"))
+    second = history.record(replace(Q4, folder="/audits/campaign-b"))
+    third = replace(Q4, folder="/audits/campaign-c")
+    assert history.latest_of_scans("shop.example", limit=5) == [second, first]
+    assert history.latest_of_scans("shop.example", before=third, limit=5) == [second, first]
+    b = replace(Q4, folder="/audits/campaign-b")
+    assert history.latest_of_scans("shop.example", before=b) == [first]  # not itself
+    history.close()
+
+
+def test_the_previous_audit_prefers_the_same_start_url(history_url: str) -> None:
+    history = _history(history_url)
+    full = history.record(Q3)
+    campaign = replace(Q3, start_url="https://www.shop.example/campaign/", folder="/c")
+    history.record(replace(campaign, scan_started_at="2026-10-01T10:00:00+00:00"))
+    assert history.latest_of_scans("shop.example", Q4, start_url=Q4.start_url) == [full]
     history.close()
 
 
@@ -222,12 +246,17 @@ def test_two_writers_adding_the_same_new_item_both_record_it_once(history_url: s
     first = create_engine(history_url)
     connection = first.connect()
     transaction = connection.begin()
-    connection.execute(text("INSERT INTO items (kind, key) VALUES ('vendor', 'analytics')"))
+    digest = hashlib.sha256(b"analytics").hexdigest()
+    connection.execute(
+        text("INSERT INTO items (kind, key, key_sha256) VALUES ('vendor', 'analytics', :d)"),
+        {"d": digest},
+    )
     second = _history(history_url)
     outcome: list[object] = []
     writer = threading.Thread(target=lambda: outcome.append(second.record(Q4)))
     writer.start()
-    writer.join(timeout=1.0)  # it waits on the first writer
+    writer.join(timeout=1.0)
+    assert writer.is_alive()  # it waits for the first writer (SQLite's lock, or the key)
     transaction.commit()
     connection.close()
     first.dispose()
@@ -240,3 +269,61 @@ def test_two_writers_adding_the_same_new_item_both_record_it_once(history_url: s
     second.close()
     assert analytics == 1
     assert set(loaded.states["before"].vendors) == {"analytics", "ad-network"}
+
+
+def test_hostile_site_text_is_recorded_alike_on_every_database(history_url: str) -> None:
+    """A 3,000-character cookie name (past PostgreSQL's index row limit), a NUL in a
+    subject and a lone surrogate in a vendor name: recorded, read back equal."""
+    from scanner.history.snapshot import storable
+
+    long_name = "x" * 3000
+    hostile = audit(
+        state(
+            items=(
+                cookie(long_name),
+                vendor("odd", name=storable("Vendor \udcff")),
+                finding("personal-data-in-browser-storage", storable("key\x00with nul")),
+            )
+        )
+    )
+    history = _history(history_url)
+    audit_id = history.record(hostile)
+    again = history.record(hostile)
+    loaded = history.load(audit_id)
+    history.close()
+    assert replace(loaded, audit_id=None, recorded_at=None) == hostile
+    assert again != audit_id
+    names = {entry.name for entry in loaded.states["before"].vendors.values()}
+    assert names == {"Vendor \\udcff"}
+    assert "key\\x00with nul" in {f.subject for f in loaded.states["before"].findings.values()}
+
+
+def test_an_item_on_every_page_of_its_state_is_stored_in_one_word(history_url: str) -> None:
+    history = _history(history_url)
+    audit_id = history.record(Q3)
+    with history.engine.connect() as connection:
+        stored = dict(
+            connection.execute(
+                select(items.c.key, vendor_observations.c.pages)
+                .join(items, items.c.id == vendor_observations.c.item_id)
+                .where(vendor_observations.c.state == "before")
+            ).all()
+        )
+    loaded = history.load(audit_id)
+    history.close()
+    assert stored == {"analytics": "all"}
+    assert loaded.states["before"].vendors["analytics"].pages == frozenset(PAGES)
+
+
+def test_scanners_opening_a_new_history_at_once_all_succeed(history_url: str) -> None:
+    """Each migration runs once: the others wait for it and find the schema made."""
+    opener = "import sys; from scanner.history.store import History; History(sys.argv[1]).close()"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", opener, history_url], stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    errors = [process.communicate(timeout=60)[1].decode() for process in processes]
+    assert [process.returncode for process in processes] == [0] * 6, errors
+    history = _history(history_url)
+    assert history.audits() == []
+    history.close()

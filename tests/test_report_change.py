@@ -58,7 +58,8 @@ def test_the_change_section_lists_unapproved_new_items_first_and_escapes_them() 
     assert summary.startswith(
         "Change since the last audit Compared with audit shop.example "
         "2026-09-01T10:00:00+00:00: 2 new vendors (1 not approved), 1 new cookie (1 not "
-        "approved), 1 new finding; 1 removed vendor; 1 changed. Not approved and new: &lt;img"
+        "approved), 1 new finding; 1 removed vendor; 1 changed (1 of the new and removed only "
+        "on pages not compared). Not approved and new: &lt;img"
     )
     section = text[text.index("Change since the last audit This audit is compared") :]
     rows = section[section.index("Change Item") :]

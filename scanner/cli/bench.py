@@ -10,6 +10,8 @@ from scanner.config import ScanSettings
 from scanner.consent_states import DEFAULT_STATES, STATES, state_problem
 from scanner.errors import EXIT_OK, UserError
 
+DEFAULT_PROFILE = "simple"
+
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bench = commands.add_parser(
@@ -19,6 +21,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--pages", type=int, nargs="+", default=[200, 1000], help="site sizes N (200 1000)"
     )
     bench.add_argument("--runs", type=int, default=3, help="runs per N; medians reported (3)")
+    bench.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        metavar="PROFILE",
+        help="the generated site's pages: 'simple' (one stylesheet and one image each) or "
+        "'realistic' (30 to 80 requests each: first-party files, cookies, a beacon and "
+        f"third-party tags) ({DEFAULT_PROFILE})",
+    )
     bench.add_argument(
         "--rules-on",
         type=Path,
@@ -79,6 +89,12 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("bench: --pages, --runs and --concurrency must be at least 1")
     if args.dwell < 0:
         raise UserError("bench: --dwell must not be negative")
+    from scanner.testworld.sites.bench import PROFILES  # not at start-up: the world is big
+
+    if args.profile not in PROFILES:
+        raise UserError(
+            f"bench: --profile {args.profile}: unknown profile (choose from {', '.join(PROFILES)})"
+        )
     consent = [consent_states(text) for text in args.consent]
     if len(set(consent)) != len(consent):
         raise UserError("bench: --consent lists the same set of states twice")
@@ -106,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         sign=args.sign,
         consent=consent,
         baseline=args.baseline,
+        profile=args.profile,
     )
     return EXIT_OK
 

@@ -15,7 +15,7 @@ from scanner.cli.history_options import (
     kind_list,
 )
 from scanner.cli.inputs import config_base, config_tables
-from scanner.errors import EXIT_FINDINGS, EXIT_OK
+from scanner.errors import EXIT_FINDINGS, EXIT_OK, UserError
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,20 +40,30 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from scanner.history.diff import diff_audits
-    from scanner.history.refs import resolve_audit
+    from scanner.history.refs import resolve_pair
     from scanner.history.render import count_text, diff_json, diff_text
     from scanner.history.store import History
+    from scanner.report.text import clean
 
     tables = config_tables(args)
     base = config_base(args)
     approved = approved_list(args, tables["history"], base)
     history = History(history_location(args, tables["history"], base))
     try:
-        before = resolve_audit(args.before, history, args.site)
-        after = resolve_audit(args.after, history, args.site)
+        before, after = resolve_pair(args.before, args.after, history, args.site)
     finally:
         history.close()
+    if before.site != after.site:
+        print(
+            f"warning: comparing audits of two sites ({before.site} and {after.site})",
+            file=sys.stderr,
+        )
     diff = diff_audits(before, after, approved)
+    if not diff.states:
+        raise UserError(
+            f"{before.label} ({', '.join(before.states)}) and {after.label} "
+            f"({', '.join(after.states)}) have no consent state in common: nothing to compare"
+        )
     if args.json:
         print(json.dumps(diff_json(diff), indent=1, ensure_ascii=False))
     else:
@@ -62,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if not failing:
         return EXIT_OK
     detail = "; ".join(
-        f"{count_text(len(changes), 'new', kind)} ({', '.join(c.label for c in changes[:5])}"
+        f"{count_text(len(changes), 'new', kind)} ({', '.join(clean(c.label) for c in changes[:5])}"
         f"{', ...' if len(changes) > 5 else ''})"
         for kind, changes in failing.items()
     )

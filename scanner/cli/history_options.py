@@ -47,11 +47,32 @@ def history_location(args: argparse.Namespace, table: dict[str, Any], base: Path
     if getattr(args, "no_history", False):
         return None
     if args.history:
-        return str(args.history)
+        return _checked(str(args.history), "--history")
     configured = table.get("database")
     if configured:
-        return configured if "://" in configured else str(base / configured)
-    return os.environ.get(HISTORY_ENV) or str(default_location())
+        if "://" in configured:
+            return _checked(configured, "[history] database")
+        return str(base / Path(configured).expanduser())
+    return _checked(os.environ.get(HISTORY_ENV) or str(default_location()), f"${HISTORY_ENV}")
+
+
+def _checked(location: str, origin: str) -> str:
+    """A database URL must parse (a typo in its port is found before a crawl, not after)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from scanner.history.database import database_url, shown
+
+    if "://" not in location:
+        return location
+    try:
+        make_url(database_url(location))
+    except (ArgumentError, ValueError) as error:
+        raise ConfigError(
+            f"{origin} {shown(location)}: not a database URL ({error}); write it as "
+            "postgresql://USER@HOST[:PORT]/DB or sqlite:///FILE"
+        ) from None
+    return location
 
 
 def approved_list(args: argparse.Namespace, table: dict[str, Any], base: Path) -> Any:

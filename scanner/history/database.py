@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -27,6 +27,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0002"
 """The newest migration's revision: a database there is opened without loading Alembic
 (a test checks it is the migrations' head)."""
+WRITE_LOCK = "scanner_write_lock"
+"""Connection info flag: begin its transactions with SQLite's write lock taken."""
+LOCK_KEY = 0x5C4A0017
+"""The PostgreSQL advisory lock the history's migrations take."""
 SQLITE_BUSY_TIMEOUT_S = 5.0
 """How long a writer waits for another scanner holding the SQLite file before giving up."""
 
@@ -59,7 +63,7 @@ def shown(location: str | Path) -> str:
         return text
     try:
         return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return text.split("://", 1)[0] + "://..."
 
 
@@ -71,7 +75,7 @@ def open_engine(location: str | Path) -> Engine:
         _prepare_sqlite_file(Path(url.removeprefix("sqlite:///")), where)
     try:
         engine = create_engine(url, **_engine_options(url))
-    except (ArgumentError, NoSuchModuleError) as error:
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise HistoryError(
             f"history {where}: not a database URL this scanner can use ({error}); give a "
             "file path, sqlite:///FILE or postgresql://USER@HOST/DB"
@@ -82,9 +86,13 @@ def open_engine(location: str | Path) -> Engine:
             "install site-compliance-scanner[postgresql] for PostgreSQL"
         ) from None
     if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_foreign_keys)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         _migrate(engine, where)
+    except HistoryError:
+        engine.dispose()
+        raise
     except SQLAlchemyError as error:
         engine.dispose()
         raise HistoryError(f"history {where}: {reason(error)}") from None
@@ -97,10 +105,22 @@ def _engine_options(url: str) -> dict[str, object]:
     return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
 
 
-def _sqlite_foreign_keys(connection: object, _record: object) -> None:
-    cursor = connection.cursor()  # type: ignore[attr-defined]
+def _sqlite_connect(connection: Any, _record: object) -> None:
+    """Foreign keys on; and the driver's own transaction handling off, so that SQLAlchemy
+    begins every transaction itself (see _sqlite_begin): the driver's would commit each
+    schema change at once, and a migration cut short would leave a history no scanner
+    opens again."""
+    connection.isolation_level = None
+    cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """``BEGIN IMMEDIATE`` (the write lock at once) where a connection asks for it (a
+    migration), ``BEGIN`` elsewhere."""
+    immediate = connection.info.get(WRITE_LOCK, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _prepare_sqlite_file(path: Path, where: str) -> None:
@@ -132,24 +152,35 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def _migrate(engine: Engine, where: str) -> None:
-    with engine.begin() as connection:
-        current = current_revision(connection)
-        if current == HEAD_REVISION:
+    """Bring the schema to this scanner's. Two scanners opening a new history at once:
+    the second waits for the first (SQLite's write lock, a PostgreSQL advisory lock)
+    and reads the revision again, so each migration runs once, whole or not at all."""
+    with engine.connect() as connection:
+        if current_revision(connection) == HEAD_REVISION:
             return
-        from alembic import command
-        from alembic.script import ScriptDirectory
+        connection.rollback()
+        connection.info[WRITE_LOCK] = True
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            current = current_revision(connection)
+            if current != HEAD_REVISION:
+                _upgrade(connection, current, where)
 
-        config = alembic_config()
-        known = {
-            revision.revision for revision in ScriptDirectory.from_config(config).walk_revisions()
-        }
-        if current is not None and current not in known:
-            raise HistoryError(
-                f"history {where} was written by a newer scanner (schema revision "
-                f"{current}); upgrade the scanner, or pass --history with another database"
-            )
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+
+def _upgrade(connection: Connection, current: str | None, where: str) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config()
+    known = {revision.revision for revision in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in known:
+        raise HistoryError(
+            f"history {where} was written by a newer scanner (schema revision "
+            f"{current}); upgrade the scanner, or pass --history with another database"
+        )
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
 def reason(error: SQLAlchemyError) -> str:

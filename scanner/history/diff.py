@@ -10,6 +10,7 @@ the approved list come first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from scanner.findings.model import severity_rank
@@ -102,11 +103,12 @@ def diff_audits(
     before: AuditSnapshot, after: AuditSnapshot, approved: ApprovedList | None = None
 ) -> AuditDiff:
     approved = approved or ApprovedList()
+    elapsed = _days_between(before, after)
     return AuditDiff(
         before=before,
         after=after,
         states=[
-            _state_diff(before.states[s], after.states[s], approved)
+            _state_diff(before.states[s], after.states[s], approved, elapsed)
             for s in after.states
             if s in before.states
         ],
@@ -115,7 +117,9 @@ def diff_audits(
     )
 
 
-def _state_diff(before: StateSnapshot, after: StateSnapshot, approved: ApprovedList) -> StateDiff:
+def _state_diff(
+    before: StateSnapshot, after: StateSnapshot, approved: ApprovedList, elapsed_days: float
+) -> StateDiff:
     common = before.pages & after.pages
     changes: list[ItemChange] = []
     for kind in KINDS:
@@ -127,7 +131,7 @@ def _state_diff(before: StateSnapshot, after: StateSnapshot, approved: ApprovedL
                 _change(kind, "removed", old[key], approved, bool(old[key].pages & common))
             )
         for key in new.keys() & old.keys():
-            changed = _changed(kind, old[key], new[key], common, approved)
+            changed = _changed(kind, old[key], new[key], common, approved, elapsed_days)
             if changed is not None:
                 changes.append(changed)
     changes.sort(key=change_order)
@@ -174,12 +178,17 @@ def _change(
 
 
 def _changed(
-    kind: str, old: Any, new: Any, common: frozenset[str], approved: ApprovedList
+    kind: str,
+    old: Any,
+    new: Any,
+    common: frozenset[str],
+    approved: ApprovedList,
+    elapsed_days: float,
 ) -> ItemChange | None:
     fields = [
         FieldChange(name, getattr(old, name), getattr(new, name))
         for name in COMPARED_FIELDS[kind]
-        if getattr(old, name) != getattr(new, name) and _comparable(name, old, new)
+        if getattr(old, name) != getattr(new, name) and _comparable(name, old, new, elapsed_days)
     ]
     if kind == "finding":
         before_pages, after_pages = len(old.pages & common), len(new.pages & common)
@@ -190,9 +199,27 @@ def _changed(
     return _change(kind, "changed", new, approved, True, tuple(fields), _worse(fields))
 
 
-def _comparable(name: str, old: Any, new: Any) -> bool:
-    """A DPA status is compared only when both audits checked DPAs."""
-    return name != "dpa_status" or NOT_CHECKED not in (old.dpa_status, new.dpa_status)
+def _comparable(name: str, old: Any, new: Any, elapsed_days: float) -> bool:
+    """A DPA status is compared only when both audits checked DPAs. A lifetime counts as
+    changed when it moved by more than a day (or a tenth), and not by just the time
+    between the audits: a cookie with a fixed Expires date lives shorter at every audit."""
+    if name == "dpa_status":
+        return NOT_CHECKED not in (old.dpa_status, new.dpa_status)
+    if name == "lifetime_days" and None not in (old.lifetime_days, new.lifetime_days):
+        before, after = old.lifetime_days, new.lifetime_days
+        same_length = abs(after - before) <= max(1.0, 0.1 * max(before, after))
+        same_expiry = abs(before - after - elapsed_days) <= 1.0
+        return not (same_length or same_expiry)
+    return True
+
+
+def _days_between(before: AuditSnapshot, after: AuditSnapshot) -> float:
+    try:
+        start = datetime.fromisoformat(before.scan_started_at)
+        end = datetime.fromisoformat(after.scan_started_at)
+    except ValueError:
+        return 0.0
+    return (end - start).total_seconds() / 86400
 
 
 def _worse(fields: list[FieldChange]) -> bool:

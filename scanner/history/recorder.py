@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+from scanner.errors import UserError
 from scanner.history.approved import ApprovedList
 from scanner.history.database import HistoryError
 from scanner.history.diff import AuditDiff, diff_audits
@@ -82,14 +83,21 @@ class AuditRecorder:
             recorded = self._guarded(lambda h: h.by_folder(previous_dir))
             if recorded is not None:
                 return self._guarded(lambda h: h.load(recorded))
-            return snapshot_of_folder(previous_dir)
-        ids = self._guarded(lambda h: h.latest_of_scans(current.site, current.scan_started_at))
+            try:
+                return snapshot_of_folder(previous_dir)
+            except UserError as error:  # e.g. encrypted: the chain link is still made
+                self.warn(f"warning: --previous {previous_dir}: no comparison ({error})")
+                return None
+        ids = self._guarded(
+            lambda h: (
+                h.latest_of_scans(current.site, current, start_url=current.start_url)
+                or h.latest_of_scans(current.site, current)
+            )
+        )  # the last audit from the same start URL (a full audit, not a campaign check)
         return self._guarded(lambda h: h.load(ids[0])) if ids else None
 
     def _trend(self, current: AuditSnapshot) -> list[TrendPoint]:
-        ids = self._guarded(
-            lambda h: h.latest_of_scans(current.site, current.scan_started_at, TREND_AUDITS - 1)
-        )
+        ids = self._guarded(lambda h: h.latest_of_scans(current.site, current, TREND_AUDITS - 1))
         rows = self._guarded(lambda h: h.audits(ids=ids)) if ids else None
         points = [
             TrendPoint(row.scan_started_at[:10], row.by_severity, row.vendors, row.cookies)
@@ -117,6 +125,10 @@ class AuditRecorder:
             return action(self.history)
         except HistoryError as error:
             self._lost(error)
+            return None
+        except Exception as error:  # the history is beside the audit: never its end
+            where = self.history_where
+            self._lost(HistoryError(f"history {where}: internal error ({error!r}), please report"))
             return None
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from scanner.findings.model import SEVERITIES
 from scanner.history.diff import AuditDiff, ItemChange, StateDiff
 from scanner.history.snapshot import KINDS, AuditSnapshot
 from scanner.history.store import AuditRow
+from scanner.report.text import clean
 
 PAGES_LISTED = 10
 MARKS = {"new": "+", "removed": "-", "changed": "~"}
@@ -28,8 +29,8 @@ def history_table(rows: list[AuditRow]) -> list[str]:
     cells = [
         (
             f"#{row.audit_id}",
-            row.scan_started_at,
-            row.site,
+            clean(row.scan_started_at),
+            clean(row.site),
             row.origin,
             ",".join(row.consent_states),
             str(row.pages),
@@ -43,7 +44,7 @@ def history_table(rows: list[AuditRow]) -> list[str]:
     lines = ["  ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)).rstrip()]
     for row, line in zip(rows, cells, strict=True):
         lines.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        lines.append(f"    {row.folder}")
+        lines.append(f"    {clean(row.folder, 1000)}")
     return lines
 
 
@@ -65,7 +66,10 @@ def diff_text(diff: AuditDiff) -> list[str]:
 
 
 def summary_line(diff: AuditDiff) -> str:
-    """'2 new vendors (1 not approved), 1 new cookie; 1 removed vendor' over all states."""
+    """'2 new vendors (1 not approved), 1 new cookie; 1 removed vendor' over all states,
+    with how many of the new and removed were seen only on pages not compared."""
+    if not diff.states:
+        return "no consent state in common, nothing compared."
     parts = []
     for kind in KINDS:
         new = diff.new(kind)
@@ -80,12 +84,22 @@ def summary_line(diff: AuditDiff) -> str:
         for kind in KINDS
         if any(s.of(kind, "removed") for s in diff.states)
     ]
-    changed = sum(len(s.of(kind, "changed")) for s in diff.states for kind in KINDS)
+    changed = len(
+        {(c.kind, c.key) for s in diff.states for c in s.changes if c.status == "changed"}
+    )
     text = ", ".join(parts) or "nothing new"
     if removed:
         text += "; " + ", ".join(removed)
     if changed:
         text += f"; {changed} changed"
+    elsewhere = {
+        (c.kind, c.key, c.status)
+        for s in diff.states
+        for c in s.changes
+        if c.status != "changed" and not c.on_compared_pages
+    }
+    if elsewhere:
+        text += f" ({len(elsewhere)} of the new and removed only on pages not compared)"
     return f"{text}."
 
 
@@ -95,7 +109,7 @@ def count_text(number: int, status: str, kind: str) -> str:
 
 def _audit(snapshot: AuditSnapshot) -> str:
     folder = f" ({snapshot.folder})" if snapshot.folder else ""
-    return f"{snapshot.label}{folder}"
+    return clean(f"{snapshot.label}{folder}", 1000)
 
 
 def _state_text(state: StateDiff) -> list[str]:
@@ -110,23 +124,27 @@ def _state_text(state: StateDiff) -> list[str]:
             lines += [f"    {_change_text(change)}" for change in changes]
     for pages, which in ((state.pages_only_before, "earlier"), (state.pages_only_after, "later")):
         if pages:
-            shown = ", ".join(pages[:PAGES_LISTED])
+            shown = ", ".join(clean(page) for page in pages[:PAGES_LISTED])
             more = f" and {len(pages) - PAGES_LISTED} more" if len(pages) > PAGES_LISTED else ""
             lines.append(f"  Pages not compared, only in the {which} audit: {shown}{more}")
     return lines
 
 
 def _change_text(change: ItemChange) -> str:
-    text = f"{MARKS[change.status]} {change.status:<7} {change.label} ({change.detail})"
+    text = (
+        f"{MARKS[change.status]} {change.status:<7} {clean(change.label)} ({clean(change.detail)})"
+    )
     if change.fields:
         text += ": " + "; ".join(
-            f"{f.name} {field_value(f.before)} -> {field_value(f.after)}" for f in change.fields
+            f"{f.name} {clean(field_value(f.before))} -> {clean(field_value(f.after))}"
+            for f in change.fields
         )
     if change.kind != "finding" and change.status != "removed":
         if change.approval is None:
             text += " [not approved]"
         else:
-            text += f" [approved by {change.approval.approved_by}: {change.approval.reason}]"
+            approval = change.approval
+            text += f" [approved by {clean(approval.approved_by)}: {clean(approval.reason)}]"
     if not change.on_compared_pages:
         text += " [only on pages not compared]"
     return text

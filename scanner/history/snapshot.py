@@ -1,9 +1,10 @@
 """What the history keeps of one audit: per consent state, its vendors, cookies and findings.
 
 Identities are what makes the same thing in two audits one row: a vendor is its vendor
-id, a cookie its name and domain (without a leading dot), a finding its rule and subject
-(as the findings themselves group observations). Everything else is an attribute that
-may change between audits.
+id, a cookie its name and domain, a finding its rule and subject (as the findings
+themselves group observations). Everything else is an attribute that may change between
+audits. A state's pages are those it rendered: a page that failed in one of two audits
+is not compared, rather than read as a page where everything disappeared.
 """
 
 from __future__ import annotations
@@ -111,11 +112,29 @@ class AuditSnapshot:
         return f"{prefix}{self.site} {self.scan_started_at}"
 
 
+def storable(text: str) -> str:
+    """Site text as every database stores it alike: NUL (which PostgreSQL refuses) and
+    lone surrogates (which no UTF-8 database takes) written as escapes. Applied when the
+    snapshot is made, so an audit in memory and the same audit read back are equal."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _texts(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(storable(value) for value in values)
+
+
 def page_key(url: str) -> str:
     """A page as audits are compared: its URL without the port (a site is audited on the
     same port every time; a test site listens on a new one at each start)."""
-    parts = urlsplit(url)
-    if parts.port is None:
+    url = storable(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port a URL parser refuses: kept as it is
+        return url
+    if port is None:
         return url
     host = parts.hostname or ""
     netloc = f"[{host}]" if ":" in host else host
@@ -129,11 +148,13 @@ def _pages(urls: Iterable[str]) -> frozenset[str]:
 
 
 def cookie_key(name: str, domain: str) -> str:
-    return f"{name}; {domain.lstrip('.').lower()}"
+    """A host-only cookie (``www.x``) and a domain cookie (``.www.x``) of the same name are
+    two cookies, as the browser keeps them."""
+    return storable(f"{name}; {domain.lower()}")
 
 
 def finding_key(rule_id: str, subject: str) -> str:
-    return f"{rule_id}: {subject}"
+    return storable(f"{rule_id}: {subject}")
 
 
 def snapshot_of_analysis(
@@ -153,8 +174,12 @@ def snapshot_of_analysis(
         pages_of = _vendor_pages(view)
         states[state] = StateSnapshot(
             state=state,
-            pages=_pages(view.page_url(page) for page in view.pages),
-            vendors={row["vendor_id"]: _vendor_entry(row, pages_of) for row in vendors},
+            pages=_pages(
+                view.page_url(page) for page in view.pages if page["outcome"] == "rendered"
+            ),
+            vendors={
+                entry.key: entry for entry in (_vendor_entry(row, pages_of) for row in vendors)
+            },
             cookies={
                 entry.key: entry for entry in (_cookie_entry(row) for row in cookie_inventory(view))
             },
@@ -198,10 +223,10 @@ def _vendor_pages(view: Any) -> dict[str, set[str]]:
 
 def _vendor_entry(row: dict[str, Any], pages_of: dict[str, set[str]]) -> VendorEntry:
     return VendorEntry(
-        key=row["vendor_id"],
-        name=row["vendor_name"],
-        hosts=tuple(row["hosts"]),
-        categories=tuple(row["categories"]),
+        key=storable(row["vendor_id"]),
+        name=storable(row["vendor_name"]),
+        hosts=_texts(row["hosts"]),
+        categories=_texts(row["categories"]),
         dpa_status=row["dpa_status"],
         requests=row["request_count"],
         bytes=row["bytes"]["total"],
@@ -213,12 +238,12 @@ def _vendor_entry(row: dict[str, Any], pages_of: dict[str, set[str]]) -> VendorE
 def _cookie_entry(row: Any) -> CookieEntry:
     return CookieEntry(
         key=cookie_key(row.name, row.domain),
-        name=row.name,
-        domain=row.domain,
+        name=storable(row.name),
+        domain=storable(row.domain),
         party=row.party,
-        vendor=row.vendor,
+        vendor=storable(row.vendor),
         lifetime_days=None if row.lifetime_days is None else round(row.lifetime_days, 2),
-        flags=tuple(row.flags),
+        flags=_texts(row.flags),
         pages=_pages(row.pages),
     )
 
@@ -228,7 +253,7 @@ def _finding_entry(finding: dict[str, Any]) -> FindingEntry:
         key=finding_key(finding["rule_id"], finding["subject"]),
         rule_id=finding["rule_id"],
         severity=finding["severity"],
-        subject=finding["subject"],
-        title=finding.get("title", ""),
+        subject=storable(finding["subject"]),
+        title=storable(finding.get("title", "")),
         pages=_pages(finding["pages"]),
     )

@@ -7,6 +7,7 @@ list the pages they were seen on as page numbers of their audit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from scanner.history.database import HistoryError, open_engine, reason, shown
@@ -36,6 +37,9 @@ ENTRY_COLUMNS = {
 }  # fmt: skip
 ENTRY_TYPES = {"vendor": VendorEntry, "cookie": CookieEntry, "finding": FindingEntry}
 TUPLE_FIELDS = {"hosts", "categories", "flags"}
+EVERY_PAGE = "all"
+"""An observation's pages when they are every page of its state (most vendors, cookies
+and header findings): one word instead of thousands of page numbers."""
 IN_LIST_BOUND = 500
 """Keys looked up per query (databases bound the parameters of one statement)."""
 
@@ -142,7 +146,9 @@ class History:
                 "audit_id": audit_id,
                 "state": state.state,
                 "item_id": ids[key],
-                "pages": _numbers(entry.pages, numbers),
+                "pages": EVERY_PAGE
+                if entry.pages == state.pages
+                else _numbers(entry.pages, numbers),
                 **{name: _stored(getattr(entry, name)) for name in ENTRY_COLUMNS[kind]},
             }
             for state in snapshot.states.values()
@@ -175,7 +181,8 @@ class History:
                 ).all()
             }
             for kind in KINDS:
-                for state, entry in _load_entries(connection, audit_id, kind, urls):
+                every = {state: values["pages"] for state, values in states.items()}
+                for state, entry in _load_entries(connection, audit_id, kind, urls, every):
                     states[state].setdefault(kind, {})[entry.key] = entry
         return AuditSnapshot(
             site=row.site,
@@ -240,23 +247,41 @@ class History:
             for row in rows
         ]
 
-    def latest_of_scans(self, site: str, before: str | None = None, limit: int = 1) -> list[int]:
-        """Ids of the newest record of each of the site's last ``limit`` scans (started
-        before ``before`` when given), newest first. A scan's later records are its
-        report regenerations, which supersede the earlier ones."""
+    def latest_of_scans(
+        self,
+        site: str,
+        before: AuditSnapshot | AuditRow | None = None,
+        limit: int = 1,
+        start_url: str | None = None,
+    ) -> list[int]:
+        """Ids of the newest record of each of the site's last ``limit`` scans, newest
+        first; with ``before``, only scans that started before it (or in the same second
+        into another folder). A scan is its folder and start time: its later records are
+        its report regenerations, which supersede the earlier ones. With ``start_url``,
+        only scans from that start URL."""
         query = (
-            select(audits.c.id, audits.c.scan_started_at)
+            select(audits.c.id, audits.c.scan_started_at, audits.c.folder)
             .where(audits.c.site == site)
             .order_by(audits.c.scan_started_at.desc(), audits.c.id.desc())
         )
         if before is not None:
-            query = query.where(audits.c.scan_started_at < before)
+            query = query.where(
+                or_(
+                    audits.c.scan_started_at < before.scan_started_at,
+                    and_(
+                        audits.c.scan_started_at == before.scan_started_at,
+                        audits.c.folder != before.folder,
+                    ),
+                )
+            )
+        if start_url is not None:
+            query = query.where(audits.c.start_url == start_url)
         chosen: list[int] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         with self._connection() as connection:
-            for audit_id, started in connection.execute(query):
-                if started not in seen:
-                    seen.add(started)
+            for audit_id, started, folder in connection.execute(query):
+                if (folder, started) not in seen:
+                    seen.add((folder, started))
                     chosen.append(audit_id)
                     if len(chosen) == limit:
                         break
@@ -293,29 +318,45 @@ def _stored(value: Any) -> Any:
 
 
 def _item_ids(connection: Connection, kind: str, keys: set[str]) -> dict[str, int]:
-    """The identity of each key, created for keys never seen before."""
-    ids = _lookup_items(connection, kind, sorted(keys))
+    """The identity of each key, created for keys never seen before. Items are found by
+    a hash of their key: a key is site text of any length, and an index on the text
+    itself would refuse long ones (PostgreSQL's btree rows end at 2,704 bytes)."""
+    ids = _lookup_items(connection, kind, keys)
     missing = sorted(keys - ids.keys())
     if missing:
-        connection.execute(insert(items), [{"kind": kind, "key": key} for key in missing])
-        ids.update(_lookup_items(connection, kind, missing))
+        connection.execute(
+            insert(items), [{"kind": kind, "key": k, "key_sha256": _sha256(k)} for k in missing]
+        )
+        ids.update(_lookup_items(connection, kind, set(missing)))
     return ids
 
 
-def _lookup_items(connection: Connection, kind: str, keys: list[str]) -> dict[str, int]:
+def _sha256(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _lookup_items(connection: Connection, kind: str, keys: set[str]) -> dict[str, int]:
+    by_hash = {_sha256(key): key for key in keys}
+    hashes = sorted(by_hash)
     ids: dict[str, int] = {}
-    for start in range(0, len(keys), IN_LIST_BOUND):
-        chunk = keys[start : start + IN_LIST_BOUND]
-        query = select(items.c.key, items.c.id).where(
-            and_(items.c.kind == kind, items.c.key.in_(chunk))
+    for start in range(0, len(hashes), IN_LIST_BOUND):
+        chunk = hashes[start : start + IN_LIST_BOUND]
+        query = select(items.c.key_sha256, items.c.id).where(
+            and_(items.c.kind == kind, items.c.key_sha256.in_(chunk))
         )
-        ids.update(dict(connection.execute(query).all()))
+        ids.update({by_hash[digest]: item for digest, item in connection.execute(query)})
     return ids
 
 
 def _load_entries(
-    connection: Connection, audit_id: int, kind: str, urls: dict[int, str]
+    connection: Connection,
+    audit_id: int,
+    kind: str,
+    urls: dict[int, str],
+    every_page: dict[str, frozenset[str]],
 ) -> Iterator[tuple[str, Any]]:
+    """The audit's observations of a kind; ``every_page`` is each state's page set (the
+    same set object serves every observation on every page of its state)."""
     table = OBSERVATIONS[kind]
     query = (
         select(table, items.c.key)
@@ -327,7 +368,10 @@ def _load_entries(
             name: tuple(row[name]) if name in TUPLE_FIELDS else row[name]
             for name in ENTRY_COLUMNS[kind]
         }
-        pages = frozenset(urls[n] for n in row["pages"] if n in urls)
+        if row["pages"] == EVERY_PAGE:
+            pages = every_page[row["state"]]
+        else:
+            pages = frozenset(urls[n] for n in row["pages"] if n in urls)
         yield row["state"], ENTRY_TYPES[kind](key=row["key"], pages=pages, **values)
 
 

@@ -69,7 +69,8 @@ items = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(16), nullable=False),
     Column("key", Text, nullable=False),
-    UniqueConstraint("kind", "key", name="uq_items_kind_key"),
+    Column("key_sha256", String(64), nullable=False),
+    UniqueConstraint("kind", "key_sha256", name="uq_items_kind_key"),
 )
 
 

@@ -59,7 +59,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("key", sa.Text, nullable=False),
-        sa.UniqueConstraint("kind", "key", name="uq_items_kind_key"),
+        sa.Column("key_sha256", sa.String(64), nullable=False),
+        sa.UniqueConstraint("kind", "key_sha256", name="uq_items_kind_key"),
     )
     _observation(
         "vendor_observations",
