@@ -86,7 +86,7 @@ def test_the_diff_is_exactly_what_the_release_changed(audits: TwoAudits) -> None
         ("new", "cookie", "campaign_ref; www.launch.test"),
         ("new", "cookie", "ad_uid; ads.adnet.example"),
         ("new", "cookie", "ad_pref; ads.adnet.example"),
-        ("new", "cookie", "ad_bad; other.example"),
+        ("new", "cookie", "ad_bad; .other.example"),
         ("removed", "cookie", "sw_sess; widgets.social.example"),
         ("changed", "cookie", "ls_session; www.launch.test"),
         ("removed", "finding", "cookie-missing-secure: ls_session@www.launch.test"),
