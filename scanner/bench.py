@@ -1,12 +1,13 @@
 """``scanner bench``: pages per second and peak memory of full-capture crawls, against a
 bare browser loading the same pages.
 
-Each run scans a generated N-page site of the test world in a fresh ``scanner scan``
-process (once per set of consent states asked for), and loads the same pages in a bare
-browser in a process of its own (:mod:`scanner.bench_baseline`), sampling the memory
-of each process's whole tree (Chromium included). Within a run the commands take turns
-in alternating order, so that other load on the machine hits them alike. Figures are
-medians over the runs.
+Each run scans a generated N-page site of the test world (the simple pages of
+bench.test, or its realistic ones with vendors, cookies and 30 to 80 requests each) in a
+fresh ``scanner scan`` process (once per set of consent states asked for), and loads the
+same pages in a bare browser in a process of its own (:mod:`scanner.bench_baseline`),
+sampling the memory of each process's whole tree (Chromium included). Within a run the
+commands take turns in alternating order, so that other load on the machine hits them
+alike. Figures are medians over the runs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from scanner.bench_baseline import bare_once
+from scanner.bench_baseline import bare_once, bench_page_urls
 from scanner.bench_measure import BenchRun, measure, median_run, run_line, say
 from scanner.consent_states import DEFAULT_STATES
 from scanner.outputs.options import PASSPHRASE_ENV
@@ -51,6 +52,7 @@ def bench_once(
             "--map-host", "*=127.0.0.1", "--trust-spki", spki, "--progress", "never",
             "--max-pages", str(pages), "--concurrency", str(concurrency),
             "--dwell", str(dwell_ms), "--consent", ",".join(consent),
+            "--history", str(Path(work) / "history.sqlite"),  # recorded, apart from yours
         ]  # fmt: skip
         env = {}
         if sign:
@@ -87,13 +89,17 @@ def run_bench(
     sign: bool = False,
     consent: Sequence[States] = (DEFAULT_STATES,),
     baseline: bool = True,
+    profile: str = "simple",
 ) -> list[str]:
-    """Benchmark each N: a scan per set of consent states, and the bare browser unless
-    ``baseline`` is off; return the printed lines (one per run, medians and ratios per N)."""
+    """Benchmark each N on the bench site's pages of a profile ('simple' or 'realistic'):
+    a scan per set of consent states, and the bare browser unless ``baseline`` is off;
+    return the printed lines (one per run, medians and ratios per N), each naming N and
+    the profile."""
     lines = []
     for pages in page_counts:
+        head = f"N={pages} {profile}"
         with running_test_world(bench_pages=pages) as world:
-            url, spki = world.bench_start_url, world.spki_sha256
+            url, spki = bench_page_urls(world.bench_start_url, 1, profile)[0], world.spki_sha256
             jobs: dict[str, Callable[[], BenchRun]] = {
                 _label(states): partial(
                     bench_once, url, spki, pages, concurrency, dwell_ms, sign, states
@@ -101,15 +107,15 @@ def run_bench(
                 for states in consent
             }
             if baseline:
-                jobs[BARE] = partial(bare_once, url, spki, pages, concurrency)
+                jobs[BARE] = partial(bare_once, url, spki, pages, concurrency, profile)
             results: dict[str, list[BenchRun]] = {name: [] for name in jobs}
             for index in range(runs):
                 order = list(jobs) if index % 2 == 0 else list(reversed(jobs))
                 for name in order:
                     result = jobs[name]()
                     results[name].append(result)
-                    lines.append(say(run_line(f"N={pages} {name} run {index + 1}", result)))
-        lines += _summary(pages, runs, results, sign)
+                    lines.append(say(run_line(f"{head} {name} run {index + 1}", result)))
+        lines += _summary(head, runs, results, sign)
     return lines
 
 
@@ -117,21 +123,22 @@ def _label(states: States) -> str:
     return f"scan [{','.join(states)}]"
 
 
-def _summary(pages: int, runs: int, results: dict[str, list[BenchRun]], sign: bool) -> list[str]:
+def _summary(head: str, runs: int, results: dict[str, list[BenchRun]], sign: bool) -> list[str]:
     """The medians of each command, then each scan's ratio to the bare browser and, with
-    several sets of states, each set's cost against the first."""
+    several sets of states, each set's cost against the first; ``head`` starts each line
+    ('N=200 simple')."""
     rates = {
         name: statistics.median(r.pages_per_second for r in rs) for name, rs in results.items()
     }
     lines = [
-        say(run_line(f"N={pages} {name} median of {runs}", median_run(rs), rates[name]))
+        say(run_line(f"{head} {name} median of {runs}", median_run(rs), rates[name]))
         for name, rs in results.items()
     ]
     scans = [name for name in results if name != BARE]
     if BARE in rates:
-        lines += [say(ratio_line(pages, name, rates[name], rates[BARE], runs)) for name in scans]
+        lines += [say(ratio_line(head, name, rates[name], rates[BARE], runs)) for name in scans]
     for name in scans[1:]:
-        lines.append(say(_cost_line(pages, name, scans[0], results)))
+        lines.append(say(_cost_line(head, name, scans[0], results)))
     if sign:
         share = statistics.median(
             r.seal_seconds / r.seconds
@@ -139,25 +146,25 @@ def _summary(pages: int, runs: int, results: dict[str, list[BenchRun]], sign: bo
             for r in results[name]
             if r.seal_seconds is not None
         )
-        lines.append(say(f"N={pages}: hashing and signing took {share:.2%} of the wall time"))
+        lines.append(say(f"{head}: hashing and signing took {share:.2%} of the wall time"))
     return lines
 
 
-def ratio_line(pages: int, name: str, scan_rate: float, bare_rate: float, runs: int) -> str:
-    """'N=200 scan [before] / bare: 0.25 (6.50 / 26.00 pages/s, medians of 3)'."""
+def ratio_line(head: str, name: str, scan_rate: float, bare_rate: float, runs: int) -> str:
+    """'N=200 simple scan [before] / bare: 0.25 (6.50 / 26.00 pages/s, medians of 3)'."""
     ratio = scan_rate / bare_rate if bare_rate else 0.0
     return (
-        f"N={pages} {name} / {BARE}: {ratio:.2f} "
+        f"{head} {name} / {BARE}: {ratio:.2f} "
         f"({scan_rate:.2f} / {bare_rate:.2f} pages/s, medians of {runs})"
     )
 
 
-def _cost_line(pages: int, name: str, first: str, results: dict[str, list[BenchRun]]) -> str:
+def _cost_line(head: str, name: str, first: str, results: dict[str, list[BenchRun]]) -> str:
     """What a set of states costs against the first: wall time, crawl pages/s and page
     visits/s, from the medians."""
     this, that = median_run(results[name]), median_run(results[first])
     return (
-        f"N={pages} {name} against {first}: wall time x{this.seconds / that.seconds:.2f}, "
+        f"{head} {name} against {first}: wall time x{this.seconds / that.seconds:.2f}, "
         f"crawl pages/s x{this.pages_per_second / that.pages_per_second:.2f}, "
         f"page visits/s x{this.visits_per_second / that.visits_per_second:.2f}"
     )

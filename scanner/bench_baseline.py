@@ -36,14 +36,20 @@ class BareSpec:
     timeout_ms: float
 
 
-def bench_page_urls(start_url: str, pages: int) -> list[str]:
-    """The bench site's N pages: /p/0 (its start URL) to /p/N-1."""
-    return [urljoin(start_url, f"/p/{index}") for index in range(pages)]
+def bench_page_urls(start_url: str, pages: int, profile: str = "simple") -> list[str]:
+    """The bench site's N pages of a profile, on the host of ``start_url``: /p/0 to
+    /p/N-1 (simple), /r/0 to /r/N-1 (realistic)."""
+    from scanner.testworld.sites.bench import page_path
+
+    return [urljoin(start_url, page_path(profile, index)) for index in range(pages)]
 
 
-def bare_spec(start_url: str, pages: int, spki: str, concurrency: int) -> BareSpec:
-    """The spec of a bare run over the bench site, with the scan's browser and switches
-    for a world served on loopback under its own certificate authority."""
+def bare_spec(
+    start_url: str, pages: int, spki: str, concurrency: int, profile: str = "simple"
+) -> BareSpec:
+    """The spec of a bare run over the bench site's pages of a profile, with the scan's
+    browser and switches for a world served on loopback under its own certificate
+    authority."""
     from scanner.config import ScanSettings
     from scanner.crawl.browser import launch_args
     from scanner.crawl.settings import VIEWPORT
@@ -56,15 +62,18 @@ def bare_spec(start_url: str, pages: int, spki: str, concurrency: int) -> BareSp
         args=launch_args(settings.host_map, settings.trusted_spki),
         user_agent=browser.user_agent,
         viewport=dict(VIEWPORT),
-        urls=bench_page_urls(start_url, pages),
+        urls=bench_page_urls(start_url, pages, profile),
         concurrency=concurrency,
         timeout_ms=settings.timeout * 1000,
     )
 
 
-def bare_once(start_url: str, spki: str, pages: int, concurrency: int) -> BenchRun:
-    """One bare run in a fresh process; its pages are those that loaded."""
-    spec = bare_spec(start_url, pages, spki, concurrency)
+def bare_once(
+    start_url: str, spki: str, pages: int, concurrency: int, profile: str = "simple"
+) -> BenchRun:
+    """One bare run over a profile's pages in a fresh process; its pages are those that
+    loaded."""
+    spec = bare_spec(start_url, pages, spki, concurrency, profile)
     with tempfile.TemporaryDirectory(prefix="scanner-bench-bare-") as work:
         spec_file, result_file = Path(work) / "spec.json", Path(work) / "result.json"
         spec_file.write_text(json.dumps(dataclasses.asdict(spec)), encoding="utf-8")

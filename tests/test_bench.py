@@ -1,5 +1,6 @@
-"""``scanner bench``: the bare-browser baseline loads the bench world's pages, a tiny bench
-prints every run, the medians and the scanner/bare ratio, and --consent is checked first."""
+"""``scanner bench``: the bare-browser baseline loads the bench world's pages of each
+profile, a tiny bench prints every run, the medians and the scanner/bare ratio, and
+--consent is checked first."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from scanner.bench import ratio_line, run_bench
 from scanner.bench_baseline import bare_once
 from scanner.testworld import running_test_world
+from scanner.testworld.sites.bench_realistic import plan
 from tests.e2e_helpers import run_scanner, stderr_lines
 
 PAGES = 5
@@ -36,18 +38,59 @@ def test_the_bare_browser_loads_every_bench_page_through_the_world(tmp_path: Pat
 _ASSETS = (("p", ""), ("s", ".css"), ("i", ".png"))
 
 
-def test_a_tiny_bench_prints_each_run_the_medians_and_the_ratio(
-    capsys: pytest.CaptureFixture[str],
+def test_the_bare_browser_loads_every_realistic_page_with_its_files_and_vendors(
+    tmp_path: Path,
 ) -> None:
-    lines = run_bench([3], runs=1, concurrency=2, dwell_ms=0)
+    log = tmp_path / "requests.jsonl"
+    with running_test_world(bench_pages=PAGES, request_log=log) as world:
+        start = world.bench_start_url.replace("/p/0", "/r/0")
+        run = bare_once(start, world.spki_sha256, PAGES, concurrency=2, profile="realistic")
+    served = [json.loads(line) for line in log.read_text().splitlines()]
+    first_party = {e["target"] for e in served if e["host"] == "bench.test"}
+    files = {f"/r/{i}/{kind}{k}.{ext}" for i in range(PAGES) for kind, ext, k in _files(i)}
+    assert first_party >= {f"/r/{i}" for i in range(PAGES)} | files
+    assert not any(target.startswith("/p/") for target in first_party)
+    # the page's own beacon, and every vendor of the tag chains (the fourth party too)
+    assert any(e["method"] == "POST" and e["target"] == "/r/beacon" for e in served)
+    assert {e["host"] for e in served} >= {
+        "tags.tagmgr.example",
+        "cdn.retarget.example",
+        "px.retarget.example",
+        "sync.fourthparty.example",
+        "cdn.analytics.example",
+        "collect.analytics.example",
+        "ads.adnet.example",
+        "widgets.social.example",
+        "cdn.social.example",
+    }
+    assert run.pages == PAGES
+
+
+def _files(i: int) -> list[tuple[str, str, int]]:
+    files = plan(i)
+    counts = (
+        ("s", "css", files.stylesheets),
+        ("j", "js", files.scripts),
+        ("i", "png", files.images),
+    )
+    return [(kind, ext, k) for kind, ext, count in counts for k in range(count)]
+
+
+@pytest.mark.parametrize("profile", ["simple", "realistic"])
+def test_a_tiny_bench_prints_each_run_the_medians_and_the_ratio(
+    profile: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = run_bench([3], runs=1, concurrency=2, dwell_ms=0, profile=profile)
     assert capsys.readouterr().out.splitlines() == lines
+    # every page of the profile scanned and loaded: the scan starts from its page 0
     run = r"3 pages in [0-9.]+ s, [0-9.]+ pages/s, " + MEMORY
+    ratio = r"[0-9.]+ \([0-9.]+ / [0-9.]+ pages/s, medians of 1\)"
     expected = [
-        rf"N=3 scan \[before\] run 1: {run}",
-        rf"N=3 bare run 1: {run}",
-        rf"N=3 scan \[before\] median of 1: {run}",
-        rf"N=3 bare median of 1: {run}",
-        r"N=3 scan \[before\] / bare: [0-9.]+ \([0-9.]+ / [0-9.]+ pages/s, medians of 1\)",
+        rf"N=3 {profile} scan \[before\] run 1: {run}",
+        rf"N=3 {profile} bare run 1: {run}",
+        rf"N=3 {profile} scan \[before\] median of 1: {run}",
+        rf"N=3 {profile} bare median of 1: {run}",
+        rf"N=3 {profile} scan \[before\] / bare: {ratio}",
     ]
     assert len(lines) == len(expected)
     for line, pattern in zip(lines, expected, strict=True):
@@ -60,8 +103,10 @@ def test_a_tiny_bench_prints_each_run_the_medians_and_the_ratio(
 
 
 def test_the_ratio_line_gives_scanner_over_bare() -> None:
-    line = ratio_line(1000, "scan [before,reject]", 6.5, 26.0, 3)
-    assert line == "N=1000 scan [before,reject] / bare: 0.25 (6.50 / 26.00 pages/s, medians of 3)"
+    line = ratio_line("N=1000 realistic", "scan [before,reject]", 6.5, 26.0, 3)
+    assert line == (
+        "N=1000 realistic scan [before,reject] / bare: 0.25 (6.50 / 26.00 pages/s, medians of 3)"
+    )
 
 
 @pytest.mark.parametrize(
