@@ -42,6 +42,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
         "never",
         out_dir=tmp_path_factory.mktemp("demo"),
         timeout=DEMO_TIMEOUT_S,
+        # a per-user history of its own: the demo is its first audit, as on a new machine
+        env={"XDG_DATA_HOME": str(tmp_path_factory.mktemp("demo-xdg-data"))},
     )
     assert run.returncode == 0, run.stderr
     return run

@@ -24,20 +24,25 @@ def _copy_of(demo_run: CliRun, folder: Path) -> Path:
     return folder
 
 
-def test_the_demo_scan_was_recorded_in_the_per_user_history(
-    demo_run: CliRun, own_history: Path
-) -> None:
+def test_the_demo_scan_was_recorded_in_the_per_user_history(demo_run: CliRun) -> None:
+    """The demo runs with a fresh XDG_DATA_HOME (tests/conftest.py): its first audit."""
     recorded = [line for line in stderr_lines(demo_run) if line.startswith("Recorded as audit")]
-    assert len(recorded) == 1 and f"in the history {own_history}" in recorded[0]
-    run = run_scanner("history", "shop.test", "--json")
-    rows = json.loads(run.stdout)
-    [row] = [r for r in rows if r["folder"] == str(demo_run.out_dir.resolve())]
+    assert len(recorded) == 1
+    prefix = "Recorded as audit #1 in the history "
+    assert recorded[0].startswith(prefix)
+    history = recorded[0].removeprefix(prefix)
+    assert history.endswith("/site-compliance-scanner/history.sqlite")
+    run = run_scanner("history", "shop.test", "--json", "--history", history)
+    [row] = json.loads(run.stdout)
+    assert row["folder"] == str(demo_run.out_dir.resolve())
     assert (row["origin"], row["consent_states"]) == ("scan", ["before", "reject", "accept"])
     assert row["scan_started_at"] == demo_run.scan["started_at"]
     scan = demo_run.scan
     pages = [*scan["pages"], *(p for visit in scan["consent_visits"] for p in visit["pages"])]
     rendered = {p["final_url"] or p["url"] for p in pages if p["outcome"] == "rendered"}
     assert row["pages"] == len(rendered)  # a failed page is not compared between audits
+    html = (demo_run.out_dir / "report.html").read_text(encoding="utf-8")
+    assert "This is the first audit of this site in the audit history" in html
 
 
 def test_a_regeneration_is_recorded_and_supersedes_the_scan(

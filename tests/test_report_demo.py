@@ -172,7 +172,8 @@ def test_show_personal_data_and_previous_audit(demo_run: CliRun, tmp_path: Path)
     assert run.returncode == 0, run.stderr
     text = _flat(_pdf_text(copy / "report.pdf"))
     started = demo_run.scan["started_at"]
-    assert "Compared with audit #" in text and f"shop.test {started}: nothing new." in text
+    # the demo's folder is not in this history: it is read from its files
+    assert f"Compared with audit shop.test {started}: nothing new." in text
     assert (
         "Nothing changed: the same vendors, cookies and findings as in the previous audit" in text
     )
