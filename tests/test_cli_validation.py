@@ -4,6 +4,7 @@ Staging servers: --trust-cert and --hosts-file, from the options and from [scan]
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -173,11 +174,30 @@ def test_ctrl_c_outside_the_crawl_is_one_line_and_exit_130(tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)  # past the imports, blocked on the FIFO
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    writer = _open_when_read(fifo, process)  # the command is past its imports, reading
+    try:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(writer)
     assert (process.returncode, stderr.strip().splitlines()) == (130, ["scanner: interrupted"])
     assert list(tmp_path.iterdir()) == [fifo]
+
+
+def _open_when_read(fifo: Path, process: subprocess.Popen[str], timeout: float = 120) -> int:
+    """The FIFO's write end, opened once ``process`` has it open for reading (a
+    non-blocking open for writing fails until then); nothing is written, so the reader
+    stays blocked. No sleep that a busy machine could outlast."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO or process.poll() is not None:
+                raise
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the command did not open {fifo} in {timeout:g} s") from None
+            time.sleep(0.05)
 
 
 # -- staging servers, with Chromium ----------------------------------------------------
