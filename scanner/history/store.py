@@ -180,8 +180,8 @@ class History:
                     )
                 ).all()
             }
+            every = {state: values["pages"] for state, values in states.items()}
             for kind in KINDS:
-                every = {state: values["pages"] for state, values in states.items()}
                 for state, entry in _load_entries(connection, audit_id, kind, urls, every):
                     states[state].setdefault(kind, {})[entry.key] = entry
         return AuditSnapshot(
