@@ -1,5 +1,6 @@
 """Fixtures shared by test modules: the demo scan runs once per test session; the history
-database tests run against a real SQLite file and a real PostgreSQL server."""
+database tests run against a real SQLite file and a real PostgreSQL server; the distributed
+crawl's against a real Redis server."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import postgres_server
+from tests import postgres_server, redis_server
 from tests.e2e_helpers import CliRun, run_scanner
 
 DEMO_TIMEOUT_S = 900
@@ -75,3 +76,29 @@ def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
         return
     with postgres_server.fresh_database(request.getfixturevalue("postgres_url")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_session_url() -> Iterator[str]:
+    """The Redis server of the session: the one CI started (``$SCANNER_TEST_REDIS_URL``),
+    else a throwaway one started here. Never skipped: a missing server is a failure."""
+    if os.environ.get(redis_server.URL_ENV):
+        yield os.environ[redis_server.URL_ENV]
+        return
+    try:
+        server = redis_server.start()
+    except RuntimeError as err:
+        pytest.fail(f"Redis for the tests could not be started: {err}", pytrace=False)
+    try:
+        yield server.url
+    finally:
+        redis_server.stop(server.base_dir)
+
+
+@pytest.fixture
+def redis_url(redis_session_url: str) -> str:
+    """The session's Redis server, emptied for this test."""
+    import redis
+
+    redis.Redis.from_url(redis_session_url).flushall()
+    return redis_session_url
