@@ -29,6 +29,7 @@ SECTIONS = [
     "Findings at a glance",
     "Cookies",
     "Third parties and data flows",
+    "Fingerprinting",
     "Data-processing agreements",
     "Mixed content, Content-Security-Policy and security headers",
     "Findings in detail",

@@ -215,6 +215,60 @@ class ConsoleEntry:
 
 
 @dataclass
+class CanvasRead:
+    """One way a canvas was read back (toDataURL, toBlob, getImageData...), with what
+    had been written on it as text: what the canvas-fingerprinting criteria look at."""
+
+    width: int | None
+    height: int | None
+    area_width: int | None
+    """getImageData's area; None for the calls that read the whole canvas."""
+    area_height: int | None
+    type: str | None
+    """The image type asked for ('image/jpeg'...), 'image-data' for getImageData; None
+    for the default (PNG)."""
+    quality: float | None
+    text_chars: int
+    """Distinct characters written on the canvas as text before (counted up to 64)."""
+    text_colours: int
+    """Distinct fill/stroke styles of that text (counted up to 16)."""
+    in_document: bool
+    """Whether the canvas was part of the page (a fingerprinting canvas rarely is)."""
+    count: int
+
+
+@dataclass
+class ApiCall:
+    """The calls one script made to one fingerprinting-relevant browser API on a page."""
+
+    script_url: str | None
+    """The first script on the call stack (the page's URL for its inline scripts); None
+    when no script URL was on the stack."""
+    api: str
+    """'Interface.member', as ``HTMLCanvasElement.toDataURL`` or ``Navigator.languages``."""
+    count: int
+    values: list[str] = field(default_factory=list)
+    """Distinct arguments, where they tell something: the font measured or checked, the
+    WebGL parameter or extension, the client hints asked for, the audio context kind."""
+    values_dropped: int = 0
+    canvas_reads: list[CanvasRead] = field(default_factory=list)
+    canvas_reads_dropped: int = 0
+    frame_urls: list[str] = field(default_factory=list)
+    """The documents the calls were made in (their frames' URLs)."""
+
+
+@dataclass
+class ApiCalls:
+    """What the page's scripts asked of the fingerprinting-relevant APIs."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    unattributed: dict[str, int] = field(default_factory=dict)
+    """Calls counted by API only, past the per-document and per-page caps."""
+    documents: int = 0
+    """Documents (frames' pages) that reported calls."""
+
+
+@dataclass
 class PageCapture:
     """Everything recorded while one page was rendered (complete or not)."""
 
@@ -241,4 +295,6 @@ class PageCapture:
     consent_first_layer: dict[str, Any] | None = None
     """The refusals and acceptances the banner's first layer offers, read before any
     choice where a banner was found open; None elsewhere (see scanner.capture.first_layer)."""
+    api_calls: ApiCalls | None = None
+    """Fingerprinting-relevant API calls by script (see scanner.capture.api_calls)."""
     capture_errors: list[str] = field(default_factory=list)

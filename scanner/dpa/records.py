@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from scanner.classify.fingerprinting import fingerprinting_scripts
 from scanner.classify.loading import load_edges
 from scanner.classify.parties import Party
 from scanner.classify.pii import generic_field
@@ -22,6 +23,7 @@ from scanner.findings.context import ScanContext
 DAY = 86400
 MAX_PAGES_LISTED = 100
 ALWAYS_SENT = ("ip-address", "device-data")
+DEVICE_FINGERPRINT = "device-fingerprint"
 _FINDER_CATEGORIES = {
     "email": "email",
     "phone": "phone",
@@ -61,6 +63,7 @@ def build_records(ctx: ScanContext) -> dict[str, dict[str, Any]]:
             vendor = vendors.setdefault(party.vendor_id, _Vendor(party))
             _add_request(ctx, vendor, request, url)
         _add_cookies_set(ctx, vendors, page)
+        _add_fingerprinting(ctx, vendors, page)
         for edge in load_edges(page, ctx.parties):
             if edge.vendor in vendors:
                 vendors[edge.vendor].loaded_by.add(edge.loader)
@@ -115,6 +118,17 @@ def _add_request(ctx: ScanContext, vendor: _Vendor, request: dict[str, Any], url
                 "page": url,
             },
         )
+
+
+def _add_fingerprinting(
+    ctx: ScanContext, vendors: dict[str, _Vendor], page: dict[str, Any]
+) -> None:
+    """A vendor whose script fingerprinted the browser (scanner.classify.fingerprinting)
+    read a device fingerprint, whether or not the value was seen leaving the page."""
+    for use, _ in fingerprinting_scripts(page):
+        party = ctx.party_of(use.script_url) if use.script_url else None
+        if party is not None and party.vendor_id in vendors:
+            vendors[party.vendor_id].categories.add(DEVICE_FINGERPRINT)
 
 
 def _add_cookies_set(ctx: ScanContext, vendors: dict[str, _Vendor], page: dict[str, Any]) -> None:

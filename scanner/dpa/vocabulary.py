@@ -20,6 +20,7 @@ DEFAULT_SEVERITY = "high"
 DATA_CATEGORY_WORDS = {
     "ip-address": "IP addresses",
     "device-data": "device data",
+    "device-fingerprint": "device fingerprints",
     "online-identifier": "online identifiers",
     "page-url": "page URLs",
     "email": "e-mail addresses",

@@ -20,6 +20,7 @@ from scanner.report.charts import horizontal_bars, severity_bar
 from scanner.report.consent_comparison import accept_state_map, consent_comparison
 from scanner.report.coverage import coverage, decoding_coverage
 from scanner.report.ecosystem import ecosystem_map
+from scanner.report.fingerprinting import fingerprinting_rows
 from scanner.report.inventory import cookie_inventory, ecosystem_graph, vendor_rows
 from scanner.report.security_grade import security_grade
 from scanner.report.summary import most_serious, overall_rating
@@ -32,6 +33,7 @@ SUMMARY_ITEMS = 8
 AREAS = {
     "cookies": "Cookies",
     "third-parties": "Third parties and data flows",
+    "fingerprinting": "Fingerprinting",
     "dpa": "Data-processing agreements",
     "mixed-content": "Mixed content",
     "csp": "Content-Security-Policy",
@@ -89,6 +91,7 @@ def build_contents(
         "pages_shown": PAGES_SHOWN,
         "summary_items": SUMMARY_ITEMS,
         "vendors": vendors,
+        "fingerprinting": fingerprinting_rows(findings),
         "dpas": _dpa_sections(ctx, vendors, findings),
         "coverage": coverage(scan, decoding_coverage(ctx)),
         "security_grade": security_grade(scan),

@@ -7,6 +7,7 @@ from typing import Any
 
 from scanner.classify import decode
 from scanner.findings.context import ScanContext
+from scanner.report.fingerprinting import probe_coverage
 
 MAX_LISTED = 200
 SETTINGS_SHOWN = (
@@ -92,4 +93,5 @@ def coverage(scan: dict[str, Any], decoding: list[dict[str, Any]] | None = None)
         "decoding": None if decoding is None else decoding[:MAX_LISTED],
         "decoding_requests": sum(row["requests"] for row in decoding or []),
         "decoding_limits": DECODING_LIMITS,
+        "fingerprinting": probe_coverage(scan),
     }
