@@ -173,6 +173,9 @@ def test_ctrl_c_outside_the_crawl_is_one_line_and_exit_130(tmp_path: Path) -> No
         [sys.executable, "-m", "scanner", *command],
         stderr=subprocess.PIPE,
         text=True,
+        # as from a terminal: a shell's background job (CI started with &) inherits
+        # SIGINT ignored, and Python then never turns it into KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     writer = _open_when_read(fifo, process)  # the command is past its imports, reading
     try:
