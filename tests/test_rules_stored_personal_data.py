@@ -148,3 +148,20 @@ def test_a_value_cut_by_the_capture_gives_no_half_address() -> None:
     assert len(findings_of(document, CHECK)) == 1  # without the limit: looks like an address
     document["settings"] = {"max_value_chars": 4096}
     assert findings_of(document, CHECK) == []
+
+
+def test_a_cut_address_encoded_inside_the_value_is_no_address_either() -> None:
+    # as Amplitude's unsent-event queue: the address inside a URL-encoded value, so the
+    # decoded match does not end the text the capture kept
+    cut = "jane.roe%40realshop-customer.examp"
+    queue = "x" * (4096 - len(cut) - 1) + "=" + cut
+    kept = "email=jane.roe%40realshop-customer.example&" + "y" * 4000
+    writes = [
+        {"area": "localStorage", "origin": "https://www.shop.test", "op": "set", "key": key,
+         "value": value, "script_url": HOME, "frame_url": HOME}
+        for key, value in (("queue", queue), ("other", kept[:4096]))
+    ]  # fmt: skip
+    document = scan(page(storage=writes))
+    document["settings"] = {"max_value_chars": 4096}
+    found = findings_of(document, CHECK)
+    assert [f.subject.split("@")[0] for f in found] == ["localStorage:other"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from scanner.classify.parties import Party
 from scanner.classify.pii import PersonalData
+from scanner.domains import is_top_level_domain
 from scanner.findings.context import ScanContext
 from scanner.findings.model import Observation
 
@@ -58,8 +59,17 @@ def personal_data_in_value(ctx: ScanContext, stored: _StoredValue) -> list[Perso
     return [
         item
         for item in found
-        if item.category in CATEGORIES and not (cut and stored.value.endswith(item.raw))
+        if item.category in CATEGORIES and not (cut and _cut_off(item, stored.value))
     ]
+
+
+def _cut_off(item: PersonalData, value: str) -> bool:
+    """Whether a match in a value the capture cut may be the cut's stump: it ends the
+    value, or (encoded inside it, so not at its very end) it is an e-mail address whose
+    last label is no top-level domain ("jane@shop.examp" from "jane@shop.example")."""
+    if value.endswith(item.raw):
+        return True
+    return item.category == "email" and not is_top_level_domain(item.value.rsplit(".", 1)[-1])
 
 
 def _stored_values(ctx: ScanContext, page: dict[str, Any]) -> Iterator[_StoredValue]:
