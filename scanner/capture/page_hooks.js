@@ -29,34 +29,51 @@
     }, delay);
   }
 
-  function report(kind, payload) {
+  function makeEvent(kind, payload) {
     const stack = String(new Error().stack || "");
-    const event = {
+    return {
       kind, payload, stack, frameUrl: String(location.href), at: Date.now(),
       key: documentToken + ":" + (sequence++),
     };
-    if (log.length < 5000) log.push(event);
+  }
+
+  function push(event) {
     if (attachBinding()) send(event);
     else {
       queue.push(event);
       if (!retrying) { retrying = true; retryAttach(5); }
     }
   }
+
+  function report(kind, payload) {
+    const event = makeEvent(kind, payload);
+    if (log.length < 5000) log.push(event);
+    push(event);
+  }
+  const pullExtras = []; // events made when the scanner pulls (the latest API-call counts)
   Object.defineProperty(window, bindingName + "_pull", {
-    value: () => log.slice(), enumerable: false, configurable: false, writable: false,
+    value: () => log.concat(pullExtras.map((extra) => extra()).filter(Boolean)),
+    enumerable: false, configurable: false, writable: false,
   });
+
+/*__API_PROBES__*/
+
+  // Each hook is the original function behind a Proxy (probes.disguise): its toString,
+  // name, length and property attributes stay those of the browser's own.
+  const apply = Reflect.apply;
+  function hook(original, before) {
+    return probes.disguise(original, (target, thisArg, args) => {
+      before(thisArg, args);
+      return apply(target, thisArg, args);
+    });
+  }
 
   const cookieDescriptor = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
   if (cookieDescriptor && cookieDescriptor.set) {
-    Object.defineProperty(Document.prototype, "cookie", {
-      configurable: true,
-      enumerable: cookieDescriptor.enumerable,
-      get() { return cookieDescriptor.get.call(this); },
-      set(value) {
-        report("cookie", { value: String(value) });
-        return cookieDescriptor.set.call(this, value);
-      },
+    cookieDescriptor.set = hook(cookieDescriptor.set, (_, args) => {
+      report("cookie", { value: String(args[0]) });
     });
+    Object.defineProperty(Document.prototype, "cookie", cookieDescriptor);
   }
 
   function storageArea(storage) {
@@ -66,16 +83,12 @@
     } catch (e) { /* storage may be blocked in third-party frames */ }
     return "unknown";
   }
-  const originalSetItem = Storage.prototype.setItem;
-  Storage.prototype.setItem = function (key, value) {
-    report("storage", { area: storageArea(this), op: "set", key: String(key), value: String(value) });
-    return originalSetItem.call(this, key, value);
-  };
-  const originalRemoveItem = Storage.prototype.removeItem;
-  Storage.prototype.removeItem = function (key) {
-    report("storage", { area: storageArea(this), op: "remove", key: String(key), value: null });
-    return originalRemoveItem.call(this, key);
-  };
+  Storage.prototype.setItem = hook(Storage.prototype.setItem, (storage, args) => {
+    report("storage", { area: storageArea(storage), op: "set", key: String(args[0]), value: String(args[1]) });
+  });
+  Storage.prototype.removeItem = hook(Storage.prototype.removeItem, (storage, args) => {
+    report("storage", { area: storageArea(storage), op: "remove", key: String(args[0]), value: null });
+  });
 
   // DevTools calls a request "parser"-initiated when a script running during parsing
   // creates the element; these reports name the script that really asked for the URL.
@@ -90,33 +103,22 @@
   ]) {
     const src = Object.getOwnPropertyDescriptor(proto, "src");
     if (!src || !src.set) continue;
-    Object.defineProperty(proto, "src", {
-      configurable: true,
-      enumerable: src.enumerable,
-      get() { return src.get.call(this); },
-      set(value) { reportResource(value, tag); return src.set.call(this, value); },
-    });
+    src.set = hook(src.set, (_, args) => reportResource(args[0], tag));
+    Object.defineProperty(proto, "src", src);
   }
-  const originalSetAttribute = Element.prototype.setAttribute;
-  Element.prototype.setAttribute = function (name, value) {
-    if (String(name).toLowerCase() === "src") reportResource(value, this.localName);
-    return originalSetAttribute.call(this, name, value);
-  };
-  const originalBeacon = Navigator.prototype.sendBeacon;
-  Navigator.prototype.sendBeacon = function (url, data) {
-    reportResource(url, "beacon");
-    return originalBeacon.call(this, url, data);
-  };
-  const originalFetch = window.fetch;
-  window.fetch = function (input, init) {
+  Element.prototype.setAttribute = hook(Element.prototype.setAttribute, (element, args) => {
+    if (String(args[0]).toLowerCase() === "src") reportResource(args[1], element.localName);
+  });
+  Navigator.prototype.sendBeacon = hook(Navigator.prototype.sendBeacon, (_, args) => {
+    reportResource(args[0], "beacon");
+  });
+  window.fetch = hook(window.fetch, (_, args) => {
+    const input = args[0];
     reportResource(input instanceof Request ? input.url : input, "fetch");
-    return originalFetch.call(this, input, init);
-  };
-  const originalOpen = XMLHttpRequest.prototype.open;
-  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-    reportResource(url, "xhr");
-    return originalOpen.call(this, method, url, ...rest);
-  };
+  });
+  XMLHttpRequest.prototype.open = hook(XMLHttpRequest.prototype.open, (_, args) => {
+    reportResource(args[1], "xhr");
+  });
 
   document.addEventListener("securitypolicyviolation", (event) => {
     if (!event.isTrusted) return; // a page can dispatch a forged one; only the browser's count

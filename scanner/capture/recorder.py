@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import ConsoleMessage, Frame, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
+from scanner.capture.api_calls import ApiCallLog
 from scanner.capture.consent import ConsentDriver, ConsentVisit
 from scanner.capture.consent_signals import read_consent_signals
 from scanner.capture.cookie_attribution import CookieWrite, attribute_cookies
@@ -114,6 +115,7 @@ class PageRecorder:
         self._frame_document_url: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.devtools = DevtoolsLog()
+        self._api_calls = ApiCallLog(limits.max_value_chars)
         self._script_cookie_writes: list[CookieWrite] = []
         self._script_resources: dict[str, deque[list[str]]] = defaultdict(deque)
         self._report_keys: set[str] = set()
@@ -375,6 +377,8 @@ class PageRecorder:
             await asyncio.wait(self._tasks, timeout=_STEP_TIMEOUT_S)
         if self._tap is not None and self._tap.recorder is self:
             self._tap.recorder = None
+        if self._tap is not None:
+            self.capture.api_calls = self._api_calls.result()
         if self._consent is not None:
             self.capture.consent = self._consent.as_json()
             if self._consent_driver is not None:
@@ -557,6 +561,8 @@ class PageRecorder:
             )
         elif kind == "resource" and script_urls:
             self._script_resources[str(payload.get("url", ""))].append(script_urls)
+        elif kind == "api-calls":
+            self._api_calls.offer(payload, frame_url)
         elif kind == "csp-violation":
             self.capture.csp_violations.append(_csp_violation(payload, frame_url, limit))
 

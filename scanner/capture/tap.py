@@ -23,7 +23,13 @@ from playwright.async_api import Error as PlaywrightError
 if TYPE_CHECKING:
     from scanner.capture.recorder import PageRecorder
 
-_HOOKS_JS = resources.files("scanner.capture").joinpath("page_hooks.js").read_text("utf-8")
+_SCRIPTS = resources.files("scanner.capture")
+_HOOKS_JS = (
+    _SCRIPTS.joinpath("page_hooks.js")
+    .read_text("utf-8")
+    .replace("/*__API_PROBES__*/", _SCRIPTS.joinpath("api_probes.js").read_text("utf-8"))
+)
+"""The in-page hooks, with the fingerprinting-API probes inside (they share its binding)."""
 
 _PAGE_EVENTS = {
     "request": "on_request",

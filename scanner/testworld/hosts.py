@@ -53,6 +53,12 @@ CONSENT_SHOP = "www.consentshop.test"
 # comparing two audits of it.
 LAUNCH = "www.launch.test"
 
+# A shop that runs the real FingerprintJS (registrable domain fpshop.test), the library's
+# CDN host and a cross-site payment frame that runs it too.
+FPSHOP = "www.fpshop.test"
+FPJS_CDN = "openfpcdn.io"
+PAY_WIDGET = "checkout.paywidget.example"
+
 # The real libraries' CDN and collection hosts, as their official setup names them.
 POSTHOG_ASSETS = "us-assets.i.posthog.com"
 POSTHOG_API = "us.i.posthog.com"
@@ -105,6 +111,9 @@ ALL_HOSTS: tuple[str, ...] = (
     CONSENT_SHOP_APEX,
     CONSENT_SHOP,
     LAUNCH,
+    FPSHOP,
+    FPJS_CDN,
+    PAY_WIDGET,
     *REAL_TRACKER_HOSTS,
 )
 """Every host name the world can serve; the certificate lists exactly these (plus a wildcard)."""

@@ -10,6 +10,7 @@ from . import (
     control,
     cookie_jar,
     external,
+    fpshop,
     hostile,
     launch,
     realshop,
@@ -39,6 +40,7 @@ def build_sites(urls: WorldUrls, bench_pages: int = 0) -> dict[str, Handler]:
         hostile,
         consent_shop,
         launch,
+        fpshop,
     )
     for part in parts:
         sites.update(part.routes(urls))
