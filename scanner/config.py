@@ -96,11 +96,18 @@ class ScanSettings:
     """Rendered HTML pages that get a screenshot of their first view (the viewport
     before any interaction), in the order they are captured: the crawl is breadth-first,
     so these are the pages nearest the start page. 0 turns screenshots off."""
+    max_rate: float = 0.0
+    """Requests per second per host at most (the crawl's own requests: pages, files,
+    robots.txt, sitemaps), shared by the workers of a distributed crawl; 0: no limit."""
+    max_host_concurrency: int = 0
+    """Requests per host in flight at most, shared the same way; 0: no cap but
+    ``concurrency``."""
 
 
 _CHOICES = {"progress": ("auto", "always", "never")}
 MAX_TIMEOUT_S = 86_400
 MAX_PORT = 65_535
+MAX_RATE = 10_000.0
 MAX_MS = 86_400_000
 """Waits are capped at a day: the browser's timers overflow past about 24.8 days."""
 FILE_SETTINGS = {"trust_cert": "trusted_spki", "hosts_file": "host_map"}
@@ -205,6 +212,10 @@ def _check_ranges(settings: ScanSettings, origin: str) -> None:
             raise ConfigError(f"{origin}: {name} must be at most {MAX_MS} (a day)")
     if not 0 <= settings.probe_http_port <= MAX_PORT:
         raise ConfigError(f"{origin}: probe_http_port must be a port number (1-{MAX_PORT}) or 0")
+    if not (math.isfinite(settings.max_rate) and 0 <= settings.max_rate <= MAX_RATE):
+        raise ConfigError(f"{origin}: max_rate must be 0 (no limit) to {MAX_RATE:.0f} a second")
+    if settings.max_host_concurrency < 0:
+        raise ConfigError(f"{origin}: max_host_concurrency must not be negative (0: no cap)")
     if not math.isfinite(settings.timeout) or settings.timeout <= 0:
         raise ConfigError(f"{origin}: timeout must be a positive number of seconds")
     if settings.timeout > MAX_TIMEOUT_S:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from scrapy.crawler import CrawlerProcess
 
@@ -48,6 +48,24 @@ class ScanOutcome:
     """How many admitted pages were not visited, by reason (url-too-long, shutdown...)."""
 
 
+class Distribution(Protocol):
+    """How a distributed scan's crawl differs (see :mod:`scanner.distributed`): its
+    spider and extra Scrapy settings, and what happens around the crawl."""
+
+    spider_class: type[ResumableSpider]
+
+    def scrapy_settings(self) -> dict[str, Any]: ...
+
+    def begin(self, record: RunRecord) -> dict[str, Any]:
+        """Before the crawl: the spider's extra keyword arguments."""
+
+    def end(self, finish_reason: str) -> None:
+        """After the crawl, however it ended."""
+
+    def summary(self) -> dict[str, Any]:
+        """scan.json's ``distributed`` entry."""
+
+
 @dataclass(frozen=True)
 class Browser:
     """The Chromium a scan drives, found before anything is written."""
@@ -66,17 +84,22 @@ def find_scan_browser(settings: ScanSettings) -> Browser:
 
 
 def run_scan(
-    start_url: str, out_dir: Path, settings: ScanSettings, browser: Browser
+    start_url: str,
+    out_dir: Path,
+    settings: ScanSettings,
+    browser: Browser,
+    distribution: Distribution | None = None,
 ) -> ScanOutcome:
     """Crawl ``start_url`` and write ``out_dir/scan.json``; return what happened.
 
     ``out_dir`` is a folder claimed with :func:`scanner.audit_folder.claim_output_folder`:
-    it exists and holds no audit.
+    it exists and holds no audit. With a ``distribution`` the pages are visited by
+    workers and this process coordinates.
     """
     check_start_url(start_url)
     clear_screenshots(out_dir)  # a failed scan's shots, in a folder that holds no audit
     record = start_run_record(out_dir, start_url, settings)
-    return _crawl(record, browser, resume=None)
+    return _crawl(record, browser, resume=None, distribution=distribution)
 
 
 def resume_scan(out_dir: Path, browser: Browser, progress: str | None = None) -> ScanOutcome:
@@ -88,7 +111,12 @@ def resume_scan(out_dir: Path, browser: Browser, progress: str | None = None) ->
     return _crawl(state.record, browser, resume=state.crawl)
 
 
-def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> ScanOutcome:
+def _crawl(
+    record: RunRecord,
+    browser: Browser,
+    resume: CrawlResume | None,
+    distribution: Distribution | None = None,
+) -> ScanOutcome:
     start_url, out_dir, settings = record.start_url, record.out_dir, record.settings
     executable, version, user_agent = browser.executable, browser.version, browser.user_agent
     journal = record.page_journal
@@ -109,15 +137,29 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
         },
     )
     scrapy_settings["LOG_FILE_APPEND"] = resume is not None
+    if distribution is not None:
+        scrapy_settings.update(distribution.scrapy_settings())
     process = CrawlerProcess(settings=scrapy_settings)
-    crawler = process.create_crawler(ResumableSpider)
-    process.crawl(
-        crawler, start_url=start_url, settings=settings, crawl_log=record.crawl_log, resume=resume
+    crawler = process.create_crawler(
+        distribution.spider_class if distribution is not None else ResumableSpider
     )
-    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep what was seen
-        process.start()
+    finish_reason = "interrupted"
+    try:
+        process.crawl(
+            crawler,
+            start_url=start_url,
+            settings=settings,
+            crawl_log=record.crawl_log,
+            resume=resume,
+            **(distribution.begin(record) if distribution is not None else {}),
+        )
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep what was seen
+            process.start()
+        finish_reason = str(crawler.stats.get_value("finish_reason") or "interrupted")
+    finally:
+        if distribution is not None:
+            distribution.end(finish_reason)
     _close_log_file(out_dir / LOG_FILE)
-    finish_reason = str(crawler.stats.get_value("finish_reason") or "interrupted")
     spider: SiteSpider | None = crawler.spider
     outcomes, visited, problems = summarise(journal, page_problems)
     consent_visits = []
@@ -152,6 +194,8 @@ def _crawl(record: RunRecord, browser: Browser, resume: CrawlResume | None) -> S
     )
     scan_file = out_dir / SCAN_FILE
     envelope.update(resumed_fields(record))
+    if distribution is not None:
+        envelope["distributed"] = distribution.summary()
     envelope["consent_visits"] = consent_visits
     write_scan_json(scan_file, envelope, journal, visit_journals)
     end_run(record, finish_reason)

@@ -20,7 +20,8 @@ from scanner.errors import ConfigError, UserError
 
 ALL_NAMES = (
     "browser_path, concurrency, consent, exclude_hosts, exclude_paths, host_map, include_hosts, "
-    "include_paths, max_body_bytes, max_depth, max_pages, max_per_pattern, max_value_chars, "
+    "include_paths, max_body_bytes, max_depth, max_host_concurrency, max_pages, "
+    "max_per_pattern, max_rate, max_value_chars, "
     "min_dwell_ms, obey_robots, probe_http_port, progress, screenshots, settle_max_ms, "
     "settle_quiet_ms, "
     "strip_parameters, timeout, trap_max_growth_chain, trap_max_numeric_run, "
@@ -334,6 +335,16 @@ def test_timeout_must_be_a_finite_number(value: float) -> None:
     with pytest.raises(ConfigError) as raised:
         build_settings({"timeout": value}, origin="cfg")
     assert str(raised.value) == "cfg: timeout must be a positive number of seconds"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, 10_001.0])
+def test_max_rate_is_a_finite_number_of_requests_a_second(value: float) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build_settings({"max_rate": value}, origin="cfg")
+    assert str(raised.value) == "cfg: max_rate must be 0 (no limit) to 10000 a second"
+    assert build_settings({"max_rate": 2, "max_host_concurrency": 3}).max_rate == 2.0
+    with pytest.raises(ConfigError, match=r"^cfg: max_host_concurrency must not be negative"):
+        build_settings({"max_host_concurrency": -1}, origin="cfg")
 
 
 def test_waits_are_capped_at_a_day() -> None:

@@ -76,6 +76,16 @@ def test_a_late_result_is_kept_once_and_the_page_leaves_the_queue(redis_url: str
     assert frontier.counts() == {"queued": 0, "leased": 0, "done": 1}
 
 
+def test_a_page_whose_browser_went_away_is_visited_again(redis_url: str) -> None:
+    frontier = _frontier(redis_url)
+    frontier.push(_tasks(2))
+    task = frontier.claim("broken", 1)[0]
+    assert frontier.complete(task.key, {"page": {"outcome": "failed"}})
+    frontier.retry(task)
+    assert frontier.claim("healthy", 1) == [task]  # next in line, before the queued page
+    assert frontier.complete(task.key, {"page": {"outcome": "rendered"}})
+
+
 def test_a_page_that_outlives_every_lease_is_given_up(redis_url: str) -> None:
     frontier = _frontier(redis_url)
     frontier.push(_tasks(1))

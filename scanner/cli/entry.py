@@ -6,7 +6,18 @@ import argparse
 from collections.abc import Callable, Sequence
 
 from scanner import __version__
-from scanner.cli import bench, diff, dpa, evidence, history, keygen, report, scan, verify
+from scanner.cli import (
+    bench,
+    diff,
+    dpa,
+    evidence,
+    history,
+    keygen,
+    report,
+    scan,
+    verify,
+    worker,
+)
 from scanner.cli.guard import GUARD
 
 EXIT_CODES_HELP = """exit codes:
@@ -36,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan.add_parsers(commands)
-    for command in (report, history, diff, keygen, verify, evidence, dpa, bench):
+    for command in (report, history, diff, keygen, verify, evidence, dpa, bench, worker):
         command.add_parser(commands)
     return parser
 

@@ -13,7 +13,7 @@ NOT_SETTINGS = {
     "command", "out", "overwrite", "config", "url", "host_map_items", "hosts_files",
     "trust_certs", "handler", "scan_dir", "dpa_dir", "fail_on", "auditor", "previous",
     "sign_key", "passphrase_file", "encrypt_for", "show_personal_data", "resume",
-    "option_flags", "history", "no_history", "approved",
+    "option_flags", "history", "no_history", "approved", "redis", "workers", "lease",
 }  # fmt: skip
 """Parsed options that are not ScanSettings (or are turned into them first)."""
 
@@ -87,6 +87,18 @@ def crawl_options(parser: argparse.ArgumentParser) -> None:
         "--concurrency", type=int, help=f"pages rendered at once ({ScanSettings.concurrency})"
     )
     group.add_argument("--timeout", type=float, help="seconds a page may take to load (30)")
+    group.add_argument(
+        "--max-rate",
+        type=float,
+        metavar="R",
+        help="at most R requests per second to each host, shared by all workers (no limit)",
+    )
+    group.add_argument(
+        "--max-host-concurrency",
+        type=int,
+        metavar="N",
+        help="at most N requests to each host at once, shared by all workers (no cap)",
+    )
     group.add_argument(
         "--dwell",
         type=int,

@@ -26,6 +26,7 @@ from scanner.cli.inputs import (
 )
 from scanner.cli.options import crawl_options, output_options, report_options, rules_options
 from scanner.cli.outcome import analyse, crawl_summary, say, verdict
+from scanner.cli.redis_options import distribution, redis_options
 from scanner.config import check_start_url
 from scanner.consent_states import DEMO_STATES
 from scanner.errors import EXIT_OK, UserError
@@ -53,6 +54,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     output_options(scan, required=False)
     _scan_options(scan)
+    redis_options(scan)
     flags = {a.dest: (a.option_strings[0], a.default) for a in scan._actions if a.option_strings}
     scan.set_defaults(handler=run_scan_command, option_flags=flags)
 
@@ -151,10 +153,11 @@ def _scan(
     settings = scan_settings(args, tables, extra_settings)
     check_start_url(start_url)
     browser = find_scan_browser(settings)
+    distributed = distribution(args, settings, browser.executable)
     folder = claim_output_folder(args.out, args.overwrite)
     GUARD.work_dir = folder.work
     try:
-        outcome = run_scan(start_url, folder.work, settings, browser)
+        outcome = run_scan(start_url, folder.work, settings, browser, distributed)
     except BaseException:
         folder.discard(only_if_empty=True)
         raise

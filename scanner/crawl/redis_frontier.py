@@ -203,21 +203,19 @@ class RedisFrontier:
 
     @classmethod
     def publish(
-        cls, client: redis.Redis, start_url: str, settings: dict[str, Any], lease_ms: int
+        cls,
+        client: redis.Redis,
+        start_url: str,
+        settings: dict[str, Any],
+        lease_ms: int,
+        scan_id: str | None = None,
     ) -> RedisFrontier:
         """Start a new scan in this Redis (removing what a finished or abandoned one
         left); UserError when another coordinator is running a scan there."""
-        current = read_scan(client)
-        alive = current is not None and current.heartbeat_age_ms < STALE_COORDINATOR_MS
-        if current is not None and current.state == RUNNING and alive:
-            raise UserError(
-                f"this Redis already serves a running scan of {current.start_url} "
-                f"(scan {current.scan_id}); wait for it, or give another database "
-                "(redis://HOST:PORT/1)"
-            )
+        current = ensure_free(client)
         if current is not None:
             cls(client, current.scan_id, current.lease_ms).remove()
-        frontier = cls(client, secrets.token_hex(8), lease_ms)
+        frontier = cls(client, scan_id or new_scan_id(), lease_ms)
         client.hset(
             SCAN_KEY,
             mapping={
@@ -266,8 +264,11 @@ class RedisFrontier:
         return scan.state
 
     def remove(self) -> None:
-        """Delete this scan's queue, leases and results."""
+        """Delete this scan's queue, leases and results, and its hosts' limits."""
         self.client.delete(*self.keys.values())
+        hosts = list(self.client.scan_iter(match=f"scanner:{self.scan_id}:host:*", count=500))
+        if hosts:
+            self.client.delete(*hosts)
 
     def _is_current(self) -> bool:
         scan_id = self.client.hget(SCAN_KEY, "id")
@@ -286,6 +287,15 @@ class RedisFrontier:
         if count:
             pipe.execute()
         return count
+
+    def retry(self, task: PageTask) -> None:
+        """Visit a page again although a result was accepted for it (its worker's
+        browser went away under it): next in line."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.srem(self.keys["done"], task.key)
+        pipe.hset(self.keys["tasks"], task.key, task.to_json())
+        pipe.rpush(self.keys["queue"], task.key)
+        pipe.execute()
 
     def take_results(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` results, oldest first, removed from Redis."""
@@ -339,6 +349,24 @@ class RedisFrontier:
             args=[key, json.dumps({"key": key, **result}, ensure_ascii=False)],
         )
         return bool(accepted)
+
+
+def new_scan_id() -> str:
+    return secrets.token_hex(8)
+
+
+def ensure_free(client: redis.Redis) -> ScanDescription | None:
+    """The scan this Redis last served, if it is over (or abandoned); UserError when its
+    coordinator is still running it."""
+    current = read_scan(client)
+    alive = current is not None and current.heartbeat_age_ms < STALE_COORDINATOR_MS
+    if current is not None and current.state == RUNNING and alive:
+        raise UserError(
+            f"this Redis already serves a running scan of {current.start_url} "
+            f"(scan {current.scan_id}); wait for it, or give another database "
+            "(redis://HOST:PORT/1)"
+        )
+    return current
 
 
 def read_scan(client: redis.Redis) -> ScanDescription | None:

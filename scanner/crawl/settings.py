@@ -8,6 +8,7 @@ from typing import Any
 from scanner import __version__
 from scanner.config import ScanSettings
 from scanner.crawl.browser import launch_args
+from scanner.crawl.host_limits import MAX_HOST_CONCURRENCY_SETTING, MAX_RATE_SETTING
 from scanner.crawl.resolver import HOST_MAP_SETTING
 
 JOURNAL_SETTING = "SCANNER_JOURNAL"
@@ -90,6 +91,9 @@ def crawl_settings(
         VISIT_JOURNALS_SETTING: {state: str(path) for state, (_, path) in (visits or {}).items()},
         OUTPUT_DIR_SETTING: str(out_dir),
         PROGRESS_SETTING: settings.progress,
+        MAX_RATE_SETTING: settings.max_rate,
+        MAX_HOST_CONCURRENCY_SETTING: settings.max_host_concurrency,
+        "DOWNLOADER_MIDDLEWARES": {"scanner.crawl.host_limits.HostLimitsMiddleware": 950},
         "ITEM_PIPELINES": {"scanner.result.journal.JournalPipeline": 100},
         "EXTENSIONS": {
             "scanner.crawl.progress.ProgressDisplay": 100,

@@ -268,12 +268,19 @@ def _read_pages(journal: Path, since: datetime | None) -> tuple[set[str], list[s
     return kept, revisit, highest
 
 
+def failed_with_its_browser(page: dict[str, Any]) -> bool:
+    """Whether a page failed because its browser went away (not the page's fault)."""
+    error = page.get("error") or {}
+    return page.get("outcome") == "failed" and bool(
+        _BROWSER_GONE.search(str(error.get("message", "")))
+    )
+
+
 def _interrupted(page: dict[str, Any], since: datetime | None) -> bool:
     """Whether a page failed because the crawl was interrupted under it."""
     if page.get("outcome") != "failed":
         return False
-    error = page.get("error") or {}
-    if _BROWSER_GONE.search(str(error.get("message", ""))):
+    if failed_with_its_browser(page):
         return True
     try:
         return since is not None and datetime.fromisoformat(str(page["visited_at"])) >= since
