@@ -10,11 +10,17 @@ Privacy Control.
 from __future__ import annotations
 
 STATES = ("before", "reject", "accept", "gpc")
-DEFAULT_STATES = ("before",)
-"""A plain scan: each extra state visits every page again (about the same browser time
-once more), so they are asked for; the demo shows the three main ones."""
-DEMO_STATES = ("before", "reject", "accept")
+DEFAULT_STATES = ("before", "reject", "accept")
 BEFORE = "before"
+CHOICE_STATES = frozenset({"reject", "accept"})
+"""States whose visitor makes a choice on a banner: it starts on the first page where the
+crawl saw one (see scanner.crawl.state_visits), and does not visit at all on a site where
+no page showed one, since its pages would only repeat the crawl's."""
+NO_BANNER = (
+    "no page of the crawl showed a consent banner that autoconsent knows, so there was "
+    "no choice to make"
+)
+"""Why a choice state's visitor did not visit the site (scan.json ``skipped``)."""
 PAGE_STATE = {
     "before": "before-consent",
     "reject": "after-reject",

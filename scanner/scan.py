@@ -25,7 +25,7 @@ from scanner.crawl.settings import crawl_settings
 from scanner.crawl.spider import SiteSpider
 from scanner.result.resume import RunRecord, begin_resume, end_run, resumed_fields, start_run_record
 from scanner.result.validation import page_problems
-from scanner.result.visits import rendered_urls, visit_summary
+from scanner.result.visits import CrawlPages, crawl_pages, visit_summary
 from scanner.result.writer import summarise, write_scan_json
 
 LOG_FILE = "crawl.log"
@@ -163,7 +163,7 @@ def _crawl(
     spider: SiteSpider | None = crawler.spider
     outcomes, visited, problems = summarise(journal, page_problems)
     consent_visits = []
-    rendered = rendered_urls(journal) if visit_journals else []
+    crawl_seen = crawl_pages(journal) if visit_journals else CrawlPages([], False)
     for state, path in visit_journals.items():
         visit, visit_problems = visit_summary(state, rendered, path, page_problems)
         consent_visits.append(visit)

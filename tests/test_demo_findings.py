@@ -18,8 +18,30 @@ pytestmark = pytest.mark.browser
 
 _PORT = re.compile(r":\d{2,5}(?=[/ ]|$)")
 
+NOT_GATED = {
+    "cookies": (
+        "_ae_cid@www.shop.test",
+        "_ae_uid@.analytics.example",
+        "ad_uid@ads.adnet.example",
+        "fp_uid@sync.fourthparty.example",
+        "rt_id@.retarget.example",
+        "sw_sess@widgets.social.example",
+    ),
+    "vendors": (
+        "example-ad-network",
+        "example-analytics",
+        "example-data-exchange",
+        "example-recommendations",
+        "example-retargeting",
+        "example-social",
+    ),
+}
+"""The shop's Klaro! banner gates nothing: after "reject all" every tracker still runs and
+every non-essential cookie is still set."""
+
 EXPECTED = {
-    ("consent-banner-missing", "shop.test"),  # trackers, and no banner autoconsent knows
+    *(("cookie-after-refusal", cookie) for cookie in NOT_GATED["cookies"]),
+    *(("tracker-after-refusal", vendor) for vendor in NOT_GATED["vendors"]),
     ("coop-missing", "www.shop.test"),
     ("cookie-lifetime-excessive", "_ae_cid@www.shop.test"),
     ("cookie-lifetime-excessive", "_ae_uid@.analytics.example"),
@@ -206,18 +228,30 @@ def test_dpa_findings_quote_the_contract(demo_run: CliRun) -> None:
 
 
 def test_fail_on_is_the_pre_launch_gate(demo_run: CliRun, tmp_path: Path) -> None:
+    vendors = str(Path(__file__).resolve().parent.parent / "scanner/testworld/vendors.json")
     copy = tmp_path / "scan"
     copy.mkdir()
     (copy / "scan.json").write_bytes((demo_run.out_dir / "scan.json").read_bytes())
-    vendors = str(Path(__file__).resolve().parent.parent / "scanner/testworld/vendors.json")
     failing = run_scanner("report", str(copy), "--vendors", vendors, "--fail-on", "high")
     counts = _findings(copy)["summary"]["by_severity"]
     assert failing.returncode == 1
     assert stderr_lines(failing)[-1] == (
-        f"fail-on high: {counts['high']} findings at high or above ({counts['high']} high)"
+        f"fail-on high: {counts['critical'] + counts['high']} findings at high or above "
+        f"({counts['critical']} critical, {counts['high']} high)"
     )
-    passing = run_scanner("report", str(copy), "--vendors", vendors, "--fail-on", "critical")
-    assert (passing.returncode, counts["critical"]) == (0, 0)
+    # what still happens after "reject all" is what makes the demo critical: the scan
+    # as a before-only audit passes a critical gate
+    before_only = tmp_path / "before-only"
+    before_only.mkdir()
+    scan = json.loads((copy / "scan.json").read_text(encoding="utf-8"))
+    scan["consent_visits"] = []
+    scan["consent"]["states"] = scan["settings"]["consent"] = ["before"]
+    (before_only / "scan.json").write_text(json.dumps(scan), encoding="utf-8")
+    passing = run_scanner("report", str(before_only), "--vendors", vendors, "--fail-on", "critical")
+    assert (passing.returncode, _findings(before_only)["summary"]["by_severity"]["critical"]) == (
+        0,
+        0,
+    )
     assert not [line for line in stderr_lines(passing) if line.startswith("fail-on")]
 
 

@@ -53,6 +53,16 @@ def test_envelope_says_what_was_scanned_and_how(scan: dict[str, Any]) -> None:
     assert scan["complete"] is True
     assert scan["finish_reason"] == "finished"
     assert scan["consent"]["state"] == "before-consent"
+    # the default states; Klaro!'s banner is on the shop's pages, so both visitors
+    # choose on their first page and visit every page the crawl rendered
+    assert scan["consent"]["states"] == ["before", "reject", "accept"]
+    rendered = {p["url"] for p in scan["pages"] if p["outcome"] == "rendered"}
+    for visit, action in zip(scan["consent_visits"], ("optOut", "optIn"), strict=True):
+        first = visit["pages"][0]
+        assert (visit["skipped"], visit["not_visited"], visit["banner_again"]) == (None, [], [])
+        assert {p["url"] for p in visit["pages"]} == rendered
+        assert (visit["choice"]["page"], visit["choice"]["cmp"]) == (first["url"], "Klaro")
+        assert (visit["choice"]["action"], visit["choice"]["succeeded"]) == (action, True)
     assert scan["browser"]["third_party_cookies"] == "accepted"
     assert "HeadlessChrome" not in scan["browser"]["user_agent"]
     assert scan["not_visited"] == []

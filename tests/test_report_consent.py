@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scanner.consent_states import NO_BANNER
 from scanner.findings.catalog import RuleCatalog
 from scanner.findings.engine import run_checks
 from scanner.findings.output import findings_document
@@ -156,3 +157,48 @@ def test_the_report_leads_with_what_happens_after_no() -> None:
     )
     matrix = section[section.index("Vendors by consent state") :]
     assert matrix.index("Example Ad Network") < matrix.index("Example Analytics")
+
+
+def _scan_without_a_banner() -> dict[str, Any]:
+    """A site no page of which showed a banner: the choosing visitors did not visit."""
+    document = full_scan(_page("before", [ADS, TAGS]))
+    document["consent"]["states"] = ["before", "reject", "accept"]
+    document["consent_visits"] = [
+        {**_visit(state, []), "skipped": NO_BANNER} for state in ("reject", "accept")
+    ]
+    return document
+
+
+def test_visitors_that_had_nothing_to_choose_are_no_columns_but_are_named() -> None:
+    ctx = context_of(_scan_without_a_banner())
+    assert ctx.states == ["before"]
+    assert ctx.skipped_states == {"reject": NO_BANNER, "accept": NO_BANNER}
+    comparison = consent_comparison(ctx)
+    assert comparison is not None
+    assert comparison.states == ["before"]
+    assert [title for title, _ in comparison.skipped] == [
+        "After “reject all”",
+        "After “accept all”",
+    ]
+
+
+def test_the_report_says_why_no_choice_was_compared() -> None:
+    ctx = context_of(_scan_without_a_banner())
+    findings = run_checks(ctx, RuleCatalog.load())
+    findings_doc = findings_document(findings, ctx.scan)
+    meta = ReportMeta("Auditor", "2026-11-23T20:02:00+00:00", "ab" * 32, None)
+    html = render_html(build_contents(ctx, findings_doc, meta), Redactor())
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    section = text[text.index("Consent: what the visitor") :]
+    assert (
+        "After “reject all”: not visited. No page of the crawl showed a consent banner" in section
+    )
+    assert "Vendors by consent state" not in section  # no matrix of one column
+    assert {f.rule_id for f in findings} >= {"consent-banner-missing"}
+    assert not {f.rule_id for f in findings} & {"tracker-after-refusal", "cookie-after-refusal"}
+    limits = text[text.index("What the scanner cannot see") :]
+    assert (
+        "The visitors after “reject all” and after “accept all” did not visit: no page of "
+        "the crawl showed a consent banner" in limits
+    )
+    assert "was not tested" not in limits

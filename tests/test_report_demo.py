@@ -126,7 +126,7 @@ def test_cover_ties_the_report_to_its_evidence(demo_run: CliRun, pdf_text: str) 
     fingerprint = manifest["evidence_fingerprint"]
     assert f"Evidence fingerprint {fingerprint}" in pdf_text
     assert "unsigned" in pdf_text
-    assert "Overall rating: D, high risk" in pdf_text
+    assert "Overall rating: F, serious risk" in pdf_text
 
 
 def test_personal_data_is_redacted_from_the_reports(demo_run: CliRun) -> None:
@@ -218,3 +218,9 @@ def _squashed(text: str) -> str:
 def test_a_scan_without_a_probe_says_it_has_no_security_grade() -> None:
     grade = security_grade({"pages": []})
     assert not grade["available"] and "no site probe" in grade["note"]
+
+
+def test_the_summary_says_what_still_happens_after_no(pdf_text: str) -> None:
+    summary = pdf_text[pdf_text.index("Executive summary") : pdf_text.index("Consent: what")]
+    assert "After the visitor said no Still contacted: Example Ad Network" in summary
+    assert "received email. Every vendor also receives the visitor's IP address" in summary

@@ -43,7 +43,7 @@ from scanner.resources import load_schema
 from scanner.result.journal import JournalPipeline
 from scanner.result.model import PageResult
 from scanner.result.validation import SCAN_SCHEMA, page_problems, scan_file_problems
-from scanner.result.visits import rendered_urls, visit_summary
+from scanner.result.visits import crawl_pages, visit_summary
 from scanner.result.writer import FORMAT_VERSION, summarise, write_scan_json
 from scanner.scan import CONSENT_NOTE, _envelope
 
@@ -415,7 +415,7 @@ def write_scan(folder: Path, pages: list[PageResult]) -> Path:
     pipeline.open_spider()
     pipeline.process_item(rejected)
     pipeline.close_spider()
-    visit, visit_problems = visit_summary("reject", rendered_urls(journal), visits, page_problems)
+    visit, visit_problems = visit_summary("reject", crawl_pages(journal), visits, page_problems)
     assert visit_problems == []
     envelope["consent_visits"] = [visit]
     scan_file = folder / "scan.json"

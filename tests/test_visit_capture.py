@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import gzip
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
+from scanner.consent_states import NO_BANNER
 from scanner.crawl.site_probe import GPC_JSON_PATH
 from tests.e2e_helpers import CliRun, run_scanner, where
 
@@ -42,6 +44,9 @@ setTimeout(() => {{ throw new Error("uncaught on {title}"); }}, 10);
 _GZIP_BODY = gzip.compress(b'{"email":"leave@example.org"}')
 
 
+PAGES = ("/", "/second")
+
+
 class _Site(BaseHTTPRequestHandler):
     received: list[tuple[str, str, bytes]]
 
@@ -50,7 +55,7 @@ class _Site(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.received.append(("GET", self.path, b""))
-        if self.path not in ("/", "/second"):
+        if self.path not in PAGES:
             self.send_response(404)
             self.end_headers()
             return
@@ -146,3 +151,20 @@ def test_console_errors_and_uncaught_exceptions_are_recorded(crawl: CliRun) -> N
         assert ("error", "broken tag") in entries
         assert any(level == "exception" and "uncaught" in text for level, text in entries)
         assert page["console_dropped"] == 0
+
+
+def test_without_a_banner_the_choosing_visitors_of_the_default_states_do_not_visit(
+    site: tuple[str, list[tuple[str, str, bytes]]], crawl: CliRun
+) -> None:
+    """The scan ran with the default states: the site shows no consent banner, so the
+    "reject" and "accept" visitors had nothing to choose and the server saw each page
+    from the crawl alone."""
+    _, received = site
+    scan = crawl.scan
+    assert scan["consent"]["states"] == ["before", "reject", "accept"]
+    assert [(v["state"], v["skipped"], v["pages"]) for v in scan["consent_visits"]] == [
+        ("reject", NO_BANNER, []),
+        ("accept", NO_BANNER, []),
+    ]
+    documents = [path for method, path, _ in received if method == "GET" and path in PAGES]
+    assert Counter(documents) == dict.fromkeys(PAGES, 1)

@@ -143,8 +143,9 @@ def crawl_options(parser: argparse.ArgumentParser) -> None:
         type=_state_list,
         metavar="STATES",
         help="consent states to visit the site in, comma-separated, from "
-        f"{','.join(STATES)} (default {','.join(DEFAULT_STATES)}; e.g. before,reject,accept "
-        "compares what happens after each choice)",
+        f"{','.join(STATES)} (default {','.join(DEFAULT_STATES)}: what happens after each "
+        "choice; 'before' alone crawls once, without the visitors; a visitor that chooses "
+        "does not visit a site where no page shows a consent banner)",
     )
     group.add_argument(
         "--screenshots",

@@ -28,7 +28,6 @@ from scanner.cli.options import crawl_options, output_options, report_options, r
 from scanner.cli.outcome import analyse, crawl_summary, say, verdict
 from scanner.cli.redis_options import distribution, redis_options
 from scanner.config import check_start_url
-from scanner.consent_states import DEMO_STATES
 from scanner.errors import EXIT_OK, UserError
 from scanner.evidence.manifest import read_manifest
 
@@ -128,7 +127,6 @@ def run_demo_command(args: argparse.Namespace) -> int:
             "host_map": {"*": "127.0.0.1"},
             "trusted_spki": [world.spki_sha256],
             "probe_http_port": world.http_port,
-            "consent": list(DEMO_STATES),
         }
         say(f"Demo site running at {world.start_url} (fake hosts on loopback)")
         return _scan(args, tables, world.start_url, demo, [DEMO_VENDORS], EXAMPLE_DPAS)

@@ -249,8 +249,9 @@ class SiteSpider(scrapy.Spider):
         for request in requests:
             yield request
         if page.outcome == "rendered":
+            banner = bool((page.capture.consent or {}).get("banner_shown"))
             visits = self.state_visits.page_found(
-                page.url, page.depth, page.found_via, page.found_on
+                page.url, page.depth, page.found_via, page.found_on, banner
             )
             for request in self._state_requests(visits):
                 yield request

@@ -54,9 +54,16 @@ class ScanContext:
 
     @property
     def states(self) -> list[str]:
-        """The consent states the scan visited: "before" first, then those with visits."""
-        visited = [visit["state"] for visit in self.scan.get("consent_visits") or []]
-        return [BEFORE, *(state for state in visited if state != BEFORE)]
+        """The consent states the scan visited: "before" first, then those with visits
+        (not those whose visitor had nothing to choose: see :attr:`skipped_states`)."""
+        visits = self.scan.get("consent_visits") or []
+        return [BEFORE, *(visit["state"] for visit in visits if not visit.get("skipped"))]
+
+    @property
+    def skipped_states(self) -> dict[str, str]:
+        """The consent states asked for whose visitor did not visit, with why."""
+        visits = self.scan.get("consent_visits") or []
+        return {visit["state"]: visit["skipped"] for visit in visits if visit.get("skipped")}
 
     def in_state(self, state: str) -> ScanContext:
         """The same scan, its pages those of a consent state (the classification, settings

@@ -78,6 +78,8 @@ class ConsentComparison:
     cookies: list[MatrixRow]
     refusal_made: bool
     """Whether the "reject" visitor's refusal was made (False without a "reject" state)."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(title, why) of each state asked for whose visitor did not visit."""
     rows_shown: int = ROWS_SHOWN
 
     @property
@@ -94,9 +96,11 @@ class ConsentComparison:
 
 
 def consent_comparison(ctx: ScanContext) -> ConsentComparison | None:
-    """The comparison of the scan's consent states; None when it visited only one."""
+    """The comparison of the scan's consent states; None when it asked for only one.
+    A state whose visitor had nothing to choose is no column but is named with why."""
     states = ctx.states
-    if len(states) < 2:
+    skipped = [(STATE_TITLES[state], why) for state, why in ctx.skipped_states.items()]
+    if len(states) < 2 and not skipped:
         return None
     refused = "reject" in states and refusal_made(ctx)
     views = {state: ctx.in_state(state) for state in states}
@@ -109,6 +113,7 @@ def consent_comparison(ctx: ScanContext) -> ConsentComparison | None:
         vendors=_ordered(vendors),
         cookies=_ordered(cookies),
         refusal_made=refused,
+        skipped=skipped,
     )
 
 

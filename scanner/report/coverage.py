@@ -7,6 +7,7 @@ from typing import Any
 
 from scanner.classify import decode
 from scanner.findings.context import ScanContext
+from scanner.report.consent_comparison import STATE_TITLES
 from scanner.report.fingerprinting import probe_coverage
 
 MAX_LISTED = 200
@@ -31,6 +32,42 @@ DECODING_LIMITS = (
     f"per request and {decode.MAX_RATIO} times their compressed size, through at most "
     f"{decode.MAX_COMPRESSION_LAYERS} nested compressions"
 )
+
+
+def consent_limits(scan: dict[str, Any]) -> str:
+    """What the scan tells of behaviour after a consent choice, and what it cannot."""
+    visits = scan.get("consent_visits") or []
+    if not visits:
+        return (
+            f"{scan['consent']['note']} Behaviour after consent was given or refused was not "
+            "tested (see --consent)."
+        )
+    visited = [_visitor(v["state"]) for v in visits if not v.get("skipped")]
+    skipped = [v for v in visits if v.get("skipped")]
+    said = ["The crawl saw every page before any choice on a consent banner."]
+    if visited:
+        said.append(f"{_the_visitors(visited)} then visited the same pages.")
+    said.append(
+        "Choices are made only through autoconsent's rules for the consent managers it "
+        "knows: a banner it does not know is neither accepted nor refused."
+    )
+    for visit in visits:
+        if missing := visit["summary"]["not_visited"]:
+            said.append(f"The visitor {_visitor(visit['state'])} missed {missing} pages.")
+    if skipped:
+        names = _the_visitors([_visitor(v["state"]) for v in skipped])
+        said.append(f"{names} did not visit: {skipped[0]['skipped']}.")
+    return " ".join(said)
+
+
+def _the_visitors(names: list[str]) -> str:
+    return f"The visitor{'s' if len(names) > 1 else ''} {' and '.join(names)}"
+
+
+def _visitor(state: str) -> str:
+    """'after “reject all”': a state's title as it reads inside a sentence."""
+    title = STATE_TITLES[state]
+    return title[0].lower() + title[1:]
 
 
 def decoding_coverage(ctx: ScanContext) -> list[dict[str, Any]]:
@@ -89,7 +126,7 @@ def coverage(scan: dict[str, Any], decoding: list[dict[str, Any]] | None = None)
         "skipped": sorted(scan["summary"]["skipped"].items()),
         "settings": [(name, settings[name]) for name in SETTINGS_SHOWN if name in settings],
         "browser": scan["browser"],
-        "consent_note": scan["consent"]["note"],
+        "consent_note": consent_limits(scan),
         "decoding": None if decoding is None else decoding[:MAX_LISTED],
         "decoding_requests": sum(row["requests"] for row in decoding or []),
         "decoding_limits": DECODING_LIMITS,

@@ -3,38 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.consent_states import CHOICE_STATES, NO_BANNER
 from scanner.result.writer import journal_pages, summarise
 
 MAX_LISTED = 1000
 
 
-def rendered_urls(crawl_journal: Path) -> list[str]:
-    """The pages the crawl rendered, in its order: what every state should visit."""
-    return [p["url"] for _, p in journal_pages(crawl_journal) if p["outcome"] == "rendered"]
+@dataclass(frozen=True)
+class CrawlPages:
+    """What the state visitors had to go on: the pages the crawl rendered, in its order
+    (what every state should visit), and whether any of them showed a consent banner."""
+
+    rendered: list[str]
+    banner_seen: bool
+
+
+def crawl_pages(crawl_journal: Path) -> CrawlPages:
+    rendered, banner_seen = [], False
+    for _, page in journal_pages(crawl_journal):
+        if page["outcome"] == "rendered":
+            rendered.append(page["url"])
+            banner_seen = banner_seen or bool((page.get("consent") or {}).get("banner_shown"))
+    return CrawlPages(rendered, banner_seen)
 
 
 def visit_summary(
     state: str,
-    rendered: list[str],
+    crawl: CrawlPages,
     visit_journal: Path,
     check_page: Callable[[dict[str, Any]], list[str]],
 ) -> tuple[dict[str, Any], list[str]]:
     """The state's entry (without its pages, which the writer streams from
     ``visit_journal``) and the schema problems of its pages.
 
-    Every page the crawl rendered (``rendered``) should have been visited in the state:
-    those that were not (the scan stopped first, or a resume's new visitor did not see
-    the pages kept from before the interruption) are listed, so that no comparison
-    passes them off as "nothing happened there"."""
+    Every page the crawl rendered should have been visited in the state: those that were
+    not (the scan stopped first, or a resume's new visitor did not see the pages kept
+    from before the interruption) are listed, so that no comparison passes them off as
+    "nothing happened there". The exception is a choice state's visitor on a site where
+    no page showed a banner: it had nothing to choose and did not visit (``skipped``)."""
     outcomes, visited, problems = summarise(visit_journal, check_page)
-    missing = [url for url in rendered if url not in visited]
+    skipped = state in CHOICE_STATES and not crawl.banner_seen and not visited
+    missing = [] if skipped else [url for url in crawl.rendered if url not in visited]
     choice, shown_again = _choice_and_banners(visit_journal)
     return (
         {
             "state": state,
+            "skipped": NO_BANNER if skipped else None,
             "summary": {
                 "pages": sum(outcomes.values()),
                 "rendered": outcomes.get("rendered", 0),

@@ -55,9 +55,15 @@ def _js(value: object) -> str:
     return json.dumps(value).replace("</", "<\\/")
 
 
-def klaro_config(*, hide_decline_all: bool) -> dict[str, object]:
+def klaro_config(
+    *,
+    hide_decline_all: bool,
+    session_cookie: str = SESSION_COOKIE,
+    analytics_cookies: tuple[str, ...] = (ANALYTICS_COOKIE,),
+) -> dict[str, object]:
     """The ``klaroConfig`` of every page; ``hide_decline_all`` removes "I decline" from the
-    notice (and "decline all" from the modal): Klaro! 0.7.22's ``hideDeclineAll``."""
+    notice (and "decline all" from the modal): Klaro! 0.7.22's ``hideDeclineAll``. Klaro!
+    deletes the ``analytics_cookies`` whenever analytics has no consent."""
     return {
         "version": 1,
         "elementID": "klaro",
@@ -78,13 +84,13 @@ def klaro_config(*, hide_decline_all: bool) -> dict[str, object]:
                 "title": "Shop session",
                 "purposes": ["functional"],
                 "required": True,
-                "cookies": [SESSION_COOKIE],
+                "cookies": [session_cookie],
             },
             {
                 "name": ANALYTICS,
                 "title": "Example Analytics",
                 "purposes": ["analytics"],
-                "cookies": [[ANALYTICS_COOKIE, "/"]],
+                "cookies": [[name, "/"] for name in analytics_cookies],
             },
             {
                 "name": ADVERTISING,
@@ -93,6 +99,15 @@ def klaro_config(*, hide_decline_all: bool) -> dict[str, object]:
             },
         ],
     }
+
+
+def klaro_markup(config: dict[str, object]) -> str:
+    """Klaro!'s configuration and its bundle (deferred, as its documentation has it)."""
+    return (
+        inline_script(f"window.klaroConfig = {_js(config)};")
+        + "\n"
+        + f'<script defer src="{KLARO_PATH}"></script>'
+    )
 
 
 # Defines consentShop.loadPartnerTag(src): inserts an external script after the calling
@@ -138,13 +153,7 @@ class ConsentShopTags:
         self.tag_manager = urls.https(TAG_MANAGER, "/tm.js")
 
     def klaro(self, *, hide_decline_all: bool = False) -> str:
-        """Klaro!'s configuration and its bundle (deferred, as its documentation has it)."""
-        config = klaro_config(hide_decline_all=hide_decline_all)
-        return (
-            inline_script(f"window.klaroConfig = {_js(config)};")
-            + "\n"
-            + f'<script defer src="{KLARO_PATH}"></script>'
-        )
+        return klaro_markup(klaro_config(hide_decline_all=hide_decline_all))
 
     def partner_loader(self) -> str:
         return inline_script(_PARTNER_LOADER)

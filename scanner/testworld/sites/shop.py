@@ -10,7 +10,9 @@ from ..layout import link, link_list
 from ..messages import HTML, Handler, Request, Response, redirect
 from ..router import PathRouter
 from . import shop_files, shop_security
-from .shop_layout import BLOG_POST_COUNT, PRODUCT_COUNT, ShopLayout
+from .consent_shop_tags import KLARO_NPM_FILE, KLARO_PATH
+from .npm_files import npm_file
+from .shop_layout import BLOG_POST_COUNT, PRODUCT_COUNT, SESSION_COOKIE, ShopLayout
 
 CUSTOMER_EMAIL = "jane.doe@example.com"
 SLOW_PAGE_SECONDS = 4.0
@@ -53,6 +55,7 @@ class ShopSite:
             pages[f"/blog/{number}"] = self.blog_post
         for path, handler in pages.items():
             self.router.add(path, handler)
+        self.router.add(KLARO_PATH, lambda request: npm_file(KLARO_NPM_FILE))
         shop_security.register(self.router, self.layout)
         shop_files.register(self.router, urls)
 
@@ -78,7 +81,7 @@ class ShopSite:
         )
         head = self.layout.tag_manager() + "\n" + self.layout.analytics() + "\n"
         response = self.layout.page("Home", content, head=head)
-        cookie = f"session={secrets.token_hex(16)}; Path=/; Secure; HttpOnly; SameSite=Lax"
+        cookie = f"{SESSION_COOKIE}={secrets.token_hex(16)}; Path=/; Secure; HttpOnly; SameSite=Lax"
         return response.with_header("Set-Cookie", cookie)
 
     def products(self, request: Request) -> Response:

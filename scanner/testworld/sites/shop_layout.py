@@ -1,4 +1,10 @@
-"""The look of www.shop.test: title scheme, header nav, footer and the vendor tags it embeds."""
+"""The look of www.shop.test: title scheme, header nav, footer and the vendor tags it embeds.
+
+Every page but the security demos (whose Content-Security-Policies are the point there)
+shows a cookie banner: the real Klaro! consent manager. It gates nothing: every vendor tag
+is a plain script element that runs whatever the visitor chooses, the most common way
+sites get consent wrong, so the demo's "reject all" visitor is still tracked.
+"""
 
 from collections.abc import Mapping
 from html import escape
@@ -14,6 +20,10 @@ from ..hosts import (
 )
 from ..layout import attrs, document, link_list, script
 from ..messages import Response, html
+from .consent_shop_tags import klaro_config, klaro_markup
+
+SESSION_COOKIE = "session"
+"""The shop's own session cookie, set by the home page; Klaro! lists it as required."""
 
 NAV_LINKS: tuple[tuple[str, str], ...] = (
     ("/", "Home"),
@@ -81,8 +91,14 @@ class ShopLayout:
         *,
         head: str = "",
         main_attrs: Mapping[str, str] | None = None,
+        consent_banner: bool = True,
     ) -> str:
         """The full HTML of a shop page called ``name`` with ``content`` inside ``<main>``."""
+        if consent_banner:
+            config = klaro_config(
+                hide_decline_all=False, session_cookie=SESSION_COOKIE, analytics_cookies=()
+            )
+            head = klaro_markup(config) + "\n" + head
         body = (
             f'<header><nav aria-label="Main">{link_list(list(NAV_LINKS))}</nav></header>\n'
             f"<main{attrs(main_attrs or {})}>\n<h1>{escape(name)}</h1>\n{content}\n</main>\n"
@@ -98,6 +114,10 @@ class ShopLayout:
         head: str = "",
         main_attrs: Mapping[str, str] | None = None,
         status: int = 200,
+        consent_banner: bool = True,
     ) -> Response:
         """An HTML response for a shop page (the shop's default headers are added later)."""
-        return html(self.render(name, content, head=head, main_attrs=main_attrs), status)
+        page = self.render(
+            name, content, head=head, main_attrs=main_attrs, consent_banner=consent_banner
+        )
+        return html(page, status)

@@ -40,7 +40,7 @@ class SecurityPages:
             ("/security/csp-report-only", "Report-only CSP"),
             ("/security/csp-meta", "CSP in a meta tag"),
         ]
-        return self.layout.page("Security", link_list(pages))
+        return self.layout.page("Security", link_list(pages), consent_banner=False)
 
     def mixed(self, request: Request) -> Response:
         """An https page pulling a script and an image over http and posting a form to http."""
@@ -54,7 +54,7 @@ class SecurityPages:
             + f'<form action="{action}" method="post">'
             + '<input name="email"><button>Subscribe</button></form>'
         )
-        return self.layout.page("Mixed content", content)
+        return self.layout.page("Mixed content", content, consent_banner=False)
 
     def csp_strong(self, request: Request) -> Response:
         nonce = base64.b64encode(secrets.token_bytes(16)).decode("ascii")
@@ -65,26 +65,28 @@ class SecurityPages:
             + "\n"
             + script(self.urls.https(ANALYTICS_CDN, "/a.js"))  # no nonce: blocked
         )
-        response = self.layout.page("Strict CSP", content)
+        response = self.layout.page("Strict CSP", content, consent_banner=False)
         return response.with_header("Content-Security-Policy", STRONG_CSP.format(nonce=nonce))
 
     def csp_weak(self, request: Request) -> Response:
         content = inline_script('window.evalResult = eval("1+1");')
         head = self.layout.analytics() + "\n"
-        response = self.layout.page("Weak CSP", content, head=head)
+        response = self.layout.page("Weak CSP", content, head=head, consent_banner=False)
         return response.with_header("Content-Security-Policy", WEAK_CSP)
 
     def csp_report_only(self, request: Request) -> Response:
         pixel = self.urls.https(ANALYTICS_CDN, "/pixel.gif")
         content = f'<img src="{pixel}" alt="">'
         head = self.layout.analytics() + "\n"
-        response = self.layout.page("Report-only CSP", content, head=head)
+        response = self.layout.page("Report-only CSP", content, head=head, consent_banner=False)
         return response.with_header("Content-Security-Policy-Report-Only", REPORT_ONLY_CSP)
 
     def csp_meta(self, request: Request) -> Response:
         pixel = self.urls.https(ANALYTICS_CDN, "/pixel.gif")
         head = f'<meta http-equiv="Content-Security-Policy" content="{META_CSP}">\n'
-        return self.layout.page("Meta CSP", f'<img src="{pixel}" alt="">', head=head)
+        return self.layout.page(
+            "Meta CSP", f'<img src="{pixel}" alt="">', head=head, consent_banner=False
+        )
 
 
 def _csp_report(request: Request) -> Response:
