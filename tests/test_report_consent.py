@@ -7,7 +7,9 @@ from typing import Any
 
 from scanner.consent_states import NO_BANNER
 from scanner.findings.catalog import RuleCatalog
+from scanner.findings.context import ScanContext
 from scanner.findings.engine import run_checks
+from scanner.findings.model import Finding
 from scanner.findings.output import findings_document
 from scanner.report.consent_comparison import (
     AFTER_REJECT,
@@ -138,13 +140,16 @@ def test_the_accept_map_outlines_the_vendors_still_contacted_after_reject() -> N
     assert "Example Analytics" in drawing
 
 
-def test_the_report_leads_with_what_happens_after_no() -> None:
-    ctx = context_of(_scan())
+def _report_text(ctx: ScanContext) -> tuple[list[Finding], str]:
+    """The findings of a scan and its HTML report's text, tags removed."""
     findings = run_checks(ctx, RuleCatalog.load())
-    findings_doc = findings_document(findings, ctx.scan)
     meta = ReportMeta("Auditor", "2026-11-23T20:02:00+00:00", "ab" * 32, None)
-    html = render_html(build_contents(ctx, findings_doc, meta), Redactor())
-    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    html = render_html(build_contents(ctx, findings_document(findings, ctx.scan), meta), Redactor())
+    return findings, " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_the_report_leads_with_what_happens_after_no() -> None:
+    _, text = _report_text(context_of(_scan()))
     summary = text[text.index("Executive summary") : text.index("Consent: what the visitor")]
     assert (
         "After the visitor said no Still contacted: Example Ad Network. Still set: ad_uid"
@@ -183,12 +188,7 @@ def test_visitors_that_had_nothing_to_choose_are_no_columns_but_are_named() -> N
 
 
 def test_the_report_says_why_no_choice_was_compared() -> None:
-    ctx = context_of(_scan_without_a_banner())
-    findings = run_checks(ctx, RuleCatalog.load())
-    findings_doc = findings_document(findings, ctx.scan)
-    meta = ReportMeta("Auditor", "2026-11-23T20:02:00+00:00", "ab" * 32, None)
-    html = render_html(build_contents(ctx, findings_doc, meta), Redactor())
-    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    findings, text = _report_text(context_of(_scan_without_a_banner()))
     section = text[text.index("Consent: what the visitor") :]
     assert (
         "After “reject all”: not visited. No page of the crawl showed a consent banner" in section
