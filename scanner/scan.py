@@ -165,7 +165,7 @@ def _crawl(
     consent_visits = []
     crawl_seen = crawl_pages(journal) if visit_journals else CrawlPages([], False)
     for state, path in visit_journals.items():
-        visit, visit_problems = visit_summary(state, rendered, path, page_problems)
+        visit, visit_problems = visit_summary(state, crawl_seen, path, page_problems)
         consent_visits.append(visit)
         problems += visit_problems
     not_visited = (
