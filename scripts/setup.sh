@@ -13,9 +13,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # on the machine, covers Latin, Greek, Cyrillic, Hebrew and Arabic); poppler-utils:
 # pdftotext/pdffonts, which the tests use to read the PDF back; postgresql: the server
 # binaries (initdb, pg_ctl) the tests start a throwaway PostgreSQL server with, to run the
-# history database tests against real PostgreSQL as well as SQLite.
+# history database tests against real PostgreSQL as well as SQLite; redis-server: the
+# server the distributed-crawl tests start (tests/redis_server.py) and .ci/run starts.
 missing=()
-for package in chromium fonts-wqy-microhei poppler-utils postgresql; do
+for package in chromium fonts-wqy-microhei poppler-utils postgresql redis-server; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
         || missing+=("$package")
 done
