@@ -23,7 +23,7 @@ from pathlib import Path
 
 from scanner.bench_baseline import bare_once, bench_page_urls
 from scanner.bench_measure import BenchRun, measure, median_run, run_line, say
-from scanner.consent_states import DEFAULT_STATES
+from scanner.consent_states import BEFORE
 from scanner.outputs.options import PASSPHRASE_ENV
 from scanner.testworld import running_test_world
 
@@ -32,6 +32,10 @@ _SEALED = re.compile(r"sealed in ([0-9.]+) s")
 BARE = "bare"
 
 States = tuple[str, ...]
+BENCH_STATES: States = (BEFORE,)
+"""What the bench measures unless told: the crawl alone, against the bare browser (a
+scan's default states add visitors only on sites with a consent banner; --consent
+compares sets of states)."""
 
 
 def bench_once(
@@ -41,7 +45,7 @@ def bench_once(
     concurrency: int,
     dwell_ms: int,
     sign: bool = False,
-    consent: States = DEFAULT_STATES,
+    consent: States = BENCH_STATES,
 ) -> BenchRun:
     """One scan in the given consent states; with ``sign``, the manifest is signed and
     the time spent sealing the bundle is read back."""
@@ -87,7 +91,7 @@ def run_bench(
     concurrency: int,
     dwell_ms: int,
     sign: bool = False,
-    consent: Sequence[States] = (DEFAULT_STATES,),
+    consent: Sequence[States] = (BENCH_STATES,),
     baseline: bool = True,
     profile: str = "simple",
 ) -> list[str]:

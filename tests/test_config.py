@@ -371,8 +371,8 @@ def test_check_start_url_accepts_the_highest_port() -> None:
     assert check_start_url("https://a.test:65535/") == "https://a.test:65535/"
 
 
-def test_consent_states_default_to_the_crawl_alone() -> None:
-    assert build_settings({}).consent == ["before"]
+def test_consent_states_default_to_before_reject_and_accept() -> None:
+    assert build_settings({}).consent == ["before", "reject", "accept"]
     assert build_settings({"consent": ["before", "gpc"]}).consent == ["before", "gpc"]
 
 

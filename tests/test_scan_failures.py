@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scanner.testworld import TestWorld, running_test_world
+from scanner.testworld.sites.consent_shop_tags import KLARO_PATH
 from tests.e2e_helpers import CliRun, run_scanner, stderr_lines, where
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,8 @@ def test_a_page_slower_than_the_timeout_is_failed_with_what_was_seen(
     page = only_page(run)
     assert page["outcome"] == "failed"
     assert page["error"]["kind"] == "timeout"
-    assert [where(r["url"]) for r in page["requests"]] == [f"{SHOP}/slow"]
+    # the document, and the cookie banner's script its head asked for before the stall
+    assert [where(r["url"]) for r in page["requests"]] == [f"{SHOP}/slow", f"{SHOP}{KLARO_PATH}"]
     assert "the page did not finish loading: partial capture" in page["capture_errors"]
     assert run.returncode == 3
     assert stderr_lines(run)[-1].startswith("error: no page could be rendered (timeout: ")
@@ -205,6 +207,7 @@ def test_config_file_settings_apply_and_options_override_them(
 
 def test_progress_line_when_asked_for(world: TestWorld, tmp_path: Path) -> None:
     args = ["scan", world.url(SHOP, "/about"), "--no-sitemap", "--max-pages", "2"]
+    args += ["--consent", "before"]  # the crawl's own line, without the visitors' pages
     args += ["--map-host", "*=127.0.0.1", "--trust-spki", world.spki_sha256]
     shown = run_scanner(*args, "--progress", "always", out_dir=tmp_path / "shown")
     assert "  2 pages done, 0 failed, 0 queued, " in shown.stderr

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from scanner.config import ScanSettings
-from scanner.consent_states import DEFAULT_STATES, STATES, state_problem
+from scanner.consent_states import BEFORE, STATES, state_problem
 from scanner.errors import EXIT_OK, UserError
 
 DEFAULT_PROFILE = "simple"
@@ -69,7 +69,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench.add_argument(
         "--consent",
         nargs="+",
-        default=[",".join(DEFAULT_STATES)],
+        default=[BEFORE],  # the crawl alone, as scanner.bench.BENCH_STATES
         metavar="STATES",
         help="consent states of the scans, comma-separated from "
         f"{','.join(STATES)}; several sets are each scanned and compared, "
