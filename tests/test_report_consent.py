@@ -150,6 +150,7 @@ def _report_text(ctx: ScanContext) -> tuple[list[Finding], str]:
 
 def test_the_report_leads_with_what_happens_after_no() -> None:
     _, text = _report_text(context_of(_scan()))
+    assert "Consent: Before a choice; After “reject all”; After “accept all”." in text  # cover
     summary = text[text.index("Executive summary") : text.index("Consent: what the visitor")]
     assert (
         "After the visitor said no Still contacted: Example Ad Network. Still set: ad_uid"
@@ -189,6 +190,7 @@ def test_visitors_that_had_nothing_to_choose_are_no_columns_but_are_named() -> N
 
 def test_the_report_says_why_no_choice_was_compared() -> None:
     findings, text = _report_text(context_of(_scan_without_a_banner()))
+    assert "Consent: Before a choice (no banner, so no choice to make)." in text  # cover
     section = text[text.index("Consent: what the visitor") :]
     assert (
         "After “reject all”: not visited. No page of the crawl showed a consent banner" in section
