@@ -19,7 +19,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     worker.add_argument("--redis", required=True, metavar="URL", help="the scan's Redis")
     worker.add_argument("--browser", default="", metavar="PATH", help="the Chromium to drive")
     worker.add_argument(
-        "--concurrency", type=int, default=0, help="pages at once (the scan's setting)"
+        "--concurrency", type=int, default=0, metavar="N", help="pages at once (the scan's setting)"
     )
     worker.add_argument(
         "--wait",

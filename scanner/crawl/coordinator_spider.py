@@ -90,10 +90,8 @@ class CoordinatorSpider(ResumableSpider):
     async def start(self) -> AsyncIterator[Any]:
         self._loop = GuardedLoop(self.crawler, self._poll, POLL_S)
         self._loop.start(now=False)
-        async for request in super().start():
-            self._push_queued()
+        async for request in super().start():  # support files; pages went to Redis
             yield request
-        self._push_queued()
 
     def closed(self, reason: str) -> None:
         if self._loop is not None:
@@ -107,6 +105,7 @@ class CoordinatorSpider(ResumableSpider):
     def _visit(
         self, url: str, depth: int, via: str, found_on: str | None, state: str = BEFORE
     ) -> scrapy.Request:
+        """Noted for the workers; the request the spider builds is dropped."""
         request = super()._visit(url, depth, via, found_on, state)
         self._to_push.append(PageTask(url, depth, via, found_on))
         return request
