@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,21 +51,27 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     return run
 
 
+def _session_server(server_module: Any, name: str) -> Iterator[str]:
+    """The URL of the server CI started (the module's ``URL_ENV``), else of a throwaway one
+    the module starts here and stops after the session."""
+    if os.environ.get(server_module.URL_ENV):
+        yield os.environ[server_module.URL_ENV]
+        return
+    try:
+        server = server_module.start()
+    except RuntimeError as err:
+        pytest.fail(f"{name} for the tests could not be started: {err}", pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server_module.stop(server.base_dir)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """The PostgreSQL server of the session: the one CI started (``$SCANNER_TEST_POSTGRES_URL``),
     else a throwaway one started here. Never skipped: a missing server is a failure."""
-    if os.environ.get(postgres_server.URL_ENV):
-        yield os.environ[postgres_server.URL_ENV]
-        return
-    try:
-        server = postgres_server.start()
-    except RuntimeError as err:
-        pytest.fail(f"PostgreSQL for the tests could not be started: {err}", pytrace=False)
-    try:
-        yield server.url
-    finally:
-        postgres_server.stop(server.base_dir)
+    yield from _session_server(postgres_server, "PostgreSQL")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], ids=["sqlite", "postgresql"])
@@ -82,17 +89,7 @@ def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 def redis_session_url() -> Iterator[str]:
     """The Redis server of the session: the one CI started (``$SCANNER_TEST_REDIS_URL``),
     else a throwaway one started here. Never skipped: a missing server is a failure."""
-    if os.environ.get(redis_server.URL_ENV):
-        yield os.environ[redis_server.URL_ENV]
-        return
-    try:
-        server = redis_server.start()
-    except RuntimeError as err:
-        pytest.fail(f"Redis for the tests could not be started: {err}", pytrace=False)
-    try:
-        yield server.url
-    finally:
-        redis_server.stop(server.base_dir)
+    yield from _session_server(redis_server, "Redis")
 
 
 @pytest.fixture
