@@ -53,11 +53,6 @@ class StateVisits:
     def planned(self, state: str) -> int:
         return self._visitors[state].planned
 
-    def started(self, state: str) -> bool:
-        """Whether the state's visitor has begun its visit (a choice state's waits for a
-        page with a banner)."""
-        return self._visitors[state].started
-
     def page_found(
         self, url: str, depth: int, via: str, found_on: str | None, banner: bool
     ) -> list[StateVisit]:
