@@ -49,6 +49,12 @@ class ShopLayout:
 
     def __init__(self, urls: WorldUrls) -> None:
         self.urls = urls
+        self.consent_banner = klaro_markup(
+            klaro_config(
+                hide_decline_all=False, session_cookie=SESSION_COOKIE, analytics_cookies=()
+            )
+        )
+        """Klaro!'s configuration and bundle, the same on every page."""
 
     # Third-party tags -----------------------------------------------------------------
 
@@ -95,10 +101,7 @@ class ShopLayout:
     ) -> str:
         """The full HTML of a shop page called ``name`` with ``content`` inside ``<main>``."""
         if consent_banner:
-            config = klaro_config(
-                hide_decline_all=False, session_cookie=SESSION_COOKIE, analytics_cookies=()
-            )
-            head = klaro_markup(config) + "\n" + head
+            head = self.consent_banner + "\n" + head
         body = (
             f'<header><nav aria-label="Main">{link_list(list(NAV_LINKS))}</nav></header>\n'
             f"<main{attrs(main_attrs or {})}>\n<h1>{escape(name)}</h1>\n{content}\n</main>\n"
