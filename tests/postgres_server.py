@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import pwd
 import secrets
-import shlex
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
+
+from tests.server_cli import server_command
 
 URL_ENV = "SCANNER_TEST_POSTGRES_URL"
 DIR_ENV = "SCANNER_TEST_POSTGRES_DIR"
@@ -218,27 +219,15 @@ def fresh_database(url: str) -> Iterator[str]:
 
 
 def _main(argv: list[str]) -> int:
-    if argv == ["start"]:
-        try:
-            server = start()
-        except RuntimeError as err:
-            print(f"postgres_server: {err}", file=sys.stderr)
-            return 1
-        print(f"export {URL_ENV}={shlex.quote(server.url)}")
-        print(f"export {DIR_ENV}={shlex.quote(str(server.base_dir))}")
-        return 0
-    if argv == ["stop"] and os.environ.get(DIR_ENV):
-        try:
-            stop(Path(os.environ[DIR_ENV]))
-        except RuntimeError as err:
-            print(f"postgres_server: {err}", file=sys.stderr)
-            return 1
-        return 0
-    print(
-        f"usage: python -m tests.postgres_server start | stop (with ${DIR_ENV} set)",
-        file=sys.stderr,
+    return server_command(
+        "postgres_server",
+        argv,
+        start=start,
+        stop=stop,
+        url_env=URL_ENV,
+        dir_env=DIR_ENV,
+        errors=(RuntimeError,),
     )
-    return 2
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Command line, for CI (it prints shell ``export`` lines to ``eval``)::
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import signal
 import subprocess
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+
+from tests.server_cli import server_command
 
 URL_ENV = "SCANNER_TEST_REDIS_URL"
 DIR_ENV = "SCANNER_TEST_REDIS_DIR"
@@ -97,21 +98,15 @@ def _log_tail(base_dir: Path) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    if argv == ["start"]:
-        try:
-            server = start()
-        except (RuntimeError, subprocess.SubprocessError) as err:
-            print(f"redis_server: {err}", file=sys.stderr)
-            return 1
-        print(f"export {URL_ENV}={shlex.quote(server.url)}")
-        print(f"export {DIR_ENV}={shlex.quote(str(server.base_dir))}")
-        return 0
-    if argv == ["stop"] and os.environ.get(DIR_ENV):
-        stop(Path(os.environ[DIR_ENV]))
-        return 0
-    usage = f"usage: python -m tests.redis_server start | stop (with ${DIR_ENV} set)"
-    print(usage, file=sys.stderr)
-    return 2
+    return server_command(
+        "redis_server",
+        argv,
+        start=start,
+        stop=stop,
+        url_env=URL_ENV,
+        dir_env=DIR_ENV,
+        errors=(RuntimeError, subprocess.SubprocessError),
+    )
 
 
 if __name__ == "__main__":
